@@ -1,0 +1,34 @@
+# zxconform: top-level build. Each folder contributes a <folder>/module.mk; this file holds what
+# they share and the user-facing targets (see README.md).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+BUILD      := build
+RESULTS    := results
+# Debian's interpreter: the first python3 on PATH may not see Debian's python3-* modules.
+PYTHON     ?= /usr/bin/python3
+VMRUN      := scripts/vm-run
+CC         ?= gcc
+CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
+IMPL       ?= $(BUILD)/ref/libzxref.so
+
+# Filled in by the module files.
+CHECK_TARGETS :=
+
+.PHONY: help deps check conformance lint regen mutants compare bench clean
+help:
+	@echo "zxconform targets:"
+	@echo "  make conformance [IMPL=path.so] [FILTER=...]  run the conformance suite (default IMPL: the reference)"
+	@echo "  make check                                   every test of the project"
+	@echo "  make lint | regen | mutants | compare | bench | clean"
+
+deps:
+	@scripts/deps
+
+include $(wildcard */module.mk)
+
+check: deps $(CHECK_TARGETS)
+	@echo "make check: all $(words $(CHECK_TARGETS)) test groups passed ($(CHECK_TARGETS))"
+
+clean:
+	rm -rf $(BUILD)
