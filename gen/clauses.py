@@ -1,0 +1,270 @@
+"""Page -> Spec: the prototype, the ERRORS entries and the clauses (one testable statement each).
+
+Clause ids are "<call>.<SECTION>.<ordinal>", the ordinal counting clauses within the section:
+  ERRORS          one per condition of an entry ("A, or B" and "*a* or *b* is X" give several)
+  RIGHTS          one per default right listed in DESCRIPTION
+  DESCRIPTION     one per behaviour sentence (notes "N.B." and the rights lead-in are not clauses)
+  RETURN_VALUE    one per sentence
+  REQUIRED_RIGHTS one per sentence of a later-dialect "Rights" section
+"""
+import dataclasses
+from dataclasses import dataclass, field
+
+from diagnostics import GenError
+from parse_page import parse_page
+from prototype import parse_prototype
+
+ABBREVIATIONS = {"n.b", "e.g", "i.e", "etc", "cf", "vs"}
+SENTENCE_END = (".", ":", "!", "?")
+
+
+@dataclass
+class Clause:
+    id: str
+    call: str
+    section: str
+    ordinal: int
+    path: str
+    line: int
+    words: list
+    status: str = ""        # ERRORS: the ZX_ERR_* code of the entry
+    right: str = ""         # RIGHTS: the ZX_RIGHT_* the new handle carries
+    handle_arg: str = ""    # RIGHTS: the out argument receiving the handle
+
+    @property
+    def text(self):
+        return " ".join(w.display for w in self.words)
+
+    @property
+    def canon(self):
+        return " ".join(w.key for w in self.words)
+
+    @property
+    def where(self):
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class Entry:
+    status: str
+    line: int
+    status_word: object
+    words: list
+
+
+@dataclass
+class Spec:
+    page: object
+    prototype: object
+    entries: list
+    clauses: list
+    see_also: list = field(default_factory=list)   # (target, line)
+    rights_intro_line: int = 0
+
+    @property
+    def call(self):
+        return self.prototype.name
+
+
+def _strip_end(words):
+    """Drop trailing punctuation from the last word's display (a condition is a phrase)."""
+    if not words:
+        return words
+    last = words[-1]
+    display = last.display.rstrip(".,;:")
+    return words[:-1] + [dataclasses.replace(last, display=display, punct_after="")]
+
+
+def _is_entry_start(word):
+    return (word.line_start and word.kind == "const" and word.name.startswith("ZX_ERR_")
+            and word.display[:1] in "*`")
+
+
+def split_conditions(words):
+    """An entry's words -> conditions: split at ", or", "; ", and "or *arg*" after a full clause;
+    then distribute a list of subjects ("*a* or *b* is invalid")."""
+    pieces, current = [], []
+    for i, word in enumerate(words):
+        next_word = words[i + 1] if i + 1 < len(words) else None
+        full_clause = len(current) >= 3
+        if word.kind == "text" and word.name == "or" and current:
+            after_comma = current[-1].punct_after.endswith(",")
+            before_arg = next_word is not None and next_word.kind == "arg" and full_clause
+            if after_comma or before_arg:
+                pieces.append(current)
+                current = []
+                continue
+        if word.kind == "text" and word.name in ("or", "and") and not current:
+            continue  # "...; or *b* is ..." leaves a leading "or"
+        current.append(word)
+        comma_before_arg = (word.punct_after.endswith(",") and full_clause
+                            and next_word is not None and next_word.kind == "arg")
+        if word.punct_after.endswith(";") or comma_before_arg:
+            pieces.append(current)
+            current = []
+    if current:
+        pieces.append(current)
+    conditions = []
+    for piece in pieces:
+        conditions.extend(_distribute_subjects(_strip_end(piece)))
+    return [c for c in conditions if c]
+
+
+def _distribute_subjects(words):
+    subjects, i = [], 0
+    while i < len(words) and words[i].kind == "arg":
+        subjects.append(words[i])
+        i += 1
+        if i < len(words) and words[i].kind == "text" and words[i].name in ("or", "and"):
+            i += 1
+        elif not subjects[-1].punct_after.endswith(","):
+            break
+    rest = words[i:]
+    if len(subjects) < 2 or not rest or rest[0].kind == "arg":
+        return [words]
+    return [[dataclasses.replace(s, display=s.display.rstrip(","), punct_after="")] + rest
+            for s in subjects]
+
+
+def split_sentences(words):
+    sentences, current = [], []
+    for word in words:
+        current.append(word)
+        if word.punct_after.endswith(SENTENCE_END) and word.name not in ABBREVIATIONS:
+            sentences.append(current)
+            current = []
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def _errors(spec, section):
+    entries = []
+    for block in section.blocks:
+        if block.kind != "para":
+            continue
+        for word in block.words:
+            if _is_entry_start(word):
+                entries.append(Entry(word.name, word.line, word, []))
+            elif not entries:
+                raise GenError(spec.page.path, word.line,
+                               "ERRORS entry with no code: expected it to start with "
+                               f"**ZX_ERR_...**, found '{word.display}'")
+            else:
+                entries[-1].words.append(word)
+    return entries
+
+
+def _is_rights_intro(sentence):
+    names = {w.name for w in sentence if w.kind == "text"}
+    return "rights" in names and "default" in names
+
+
+def _rights_handle(spec, sentence):
+    named = [w.name for w in sentence if w.kind == "arg"]
+    outs = [a.name for a in spec.prototype.args if a.is_out_handle]
+    if named:
+        return named[0]
+    return outs[0] if len(outs) == 1 else ""
+
+
+def _description(spec, section, add):
+    rights_handle = None
+
+    def take_sentence(sentence):
+        nonlocal rights_handle
+        if not sentence or sentence[0].name in ("n.b", "note"):
+            return
+        if _is_rights_intro(sentence):
+            rights_handle = _rights_handle(spec, sentence)
+            spec.rights_intro_line = sentence[0].line
+        else:
+            add("DESCRIPTION", _strip_end(sentence))
+
+    def take_item(item):
+        if item:
+            add("RIGHTS", _strip_end(item), right=item[0].name, handle_arg=rights_handle)
+
+    for block in section.blocks:
+        if block.kind != "para" or not block.words:
+            continue
+        if rights_handle is not None and not _is_rights_start(block.words[0]):
+            rights_handle = None
+        sentence, item = [], None
+        for word in block.words:
+            if rights_handle is not None and _is_rights_start(word):
+                take_sentence(sentence)
+                take_item(item)
+                sentence, item = [], [word]
+            elif item is not None:
+                item.append(word)
+            else:
+                sentence.append(word)
+                if word.punct_after.endswith(SENTENCE_END) and word.name not in ABBREVIATIONS:
+                    take_sentence(sentence)
+                    sentence = []
+        take_sentence(sentence)
+        take_item(item)
+
+
+def _is_rights_start(word):
+    return word.line_start and word.kind == "const" and word.name.startswith("ZX_RIGHT")
+
+
+def _sentences_of(section, add, name, skip=()):
+    for block in section.blocks:
+        if block.kind != "para":
+            continue
+        for sentence in split_sentences(block.words):
+            if sentence[0].name.split("(")[0] in skip:
+                continue
+            add(name, _strip_end(sentence))
+
+
+def _see_also(section):
+    targets = []
+    for block in section.blocks:
+        for word in block.words if block.kind == "para" else []:
+            if word.kind == "link":
+                targets.append((word.name, word.line))
+            elif word.kind == "call":
+                targets.append((word.name[3:] + ".md", word.line))
+    return targets
+
+
+def load_spec(path, text=None):
+    page = parse_page(path, text)
+    synopsis = page.section("SYNOPSIS")
+    if synopsis is None:
+        raise GenError(path, page.title_line, "no SYNOPSIS (or Declaration) section")
+    code = [b for b in synopsis.blocks if b.kind == "code"]
+    if not code:
+        raise GenError(path, synopsis.line, "SYNOPSIS has no C code block")
+    prototype = parse_prototype(path, code[0].code, code[0].line)
+    spec = Spec(page, prototype, [], [])
+    counters = {}
+
+    def add(section_name, words, **extra):
+        if not words:
+            return
+        counters[section_name] = counters.get(section_name, 0) + 1
+        ordinal = counters[section_name]
+        spec.clauses.append(Clause(f"{prototype.name}.{section_name}.{ordinal}", prototype.name,
+                                   section_name, ordinal, path, words[0].line, words, **extra))
+
+    for section in page.sections:
+        if section.name == "DESCRIPTION":
+            _description(spec, section, add)
+        elif section.name == "ERRORS":
+            entries = _errors(spec, section)
+            spec.entries.extend(entries)
+            for entry in entries:
+                for condition in split_conditions(entry.words):
+                    add("ERRORS", condition, status=entry.status)
+        elif section.name == "RETURN_VALUE":
+            _sentences_of(section, add, "RETURN_VALUE")
+        elif section.name == "RIGHTS":
+            _sentences_of(section, add, "REQUIRED_RIGHTS", skip=("todo", "none"))
+        elif section.name == "SEE_ALSO":
+            spec.see_also = _see_also(section)
+    return spec

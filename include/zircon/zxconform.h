@@ -1,0 +1,22 @@
+/* Extra calls every implementation exports for the zxconform harness (not part of Zircon). */
+#ifndef ZIRCON_ZXCONFORM_H_
+#define ZIRCON_ZXCONFORM_H_
+
+#include <zircon/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Required: a new handle to a resource of kind ZX_RSRC_KIND_HYPERVISOR. */
+zx_status_t zxconf_hypervisor_resource(zx_handle_t* out);
+
+/* Optional: the next `count` internal allocations fail, so the calls that need them return
+ * ZX_ERR_NO_MEMORY. count 0 disarms. */
+void zxconf_fail_allocations(uint32_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
