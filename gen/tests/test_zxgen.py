@@ -61,7 +61,8 @@ def seed_path():
 def test_golden_seed_clauses():
     status, out = run("clauses", seed_path())
     assert status == 0
-    check_golden("seed_clauses.txt", out)
+    # The golden file names the seed as SEED: where the checkout sits is not part of the output.
+    check_golden("seed_clauses.txt", out.replace(seed_path(), "SEED"))
 
 
 def test_golden_tables_of_the_dialect_pages(tmp_path):
