@@ -1,0 +1,218 @@
+/* The VCPU run loop: zx_vcpu_resume runs the guest until an exit that user space must see.
+ * Every exit is completed in KVM (KVM_RUN with immediate_exit) before returning, so RIP has
+ * moved past the instruction as in Zircon, and register state is consistent for
+ * read_state/write_state. */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "zxr.h"
+
+#define NMI_VECTOR 2
+#define FIRST_EXTERNAL_VECTOR 32
+
+static bool is_pending(const struct zxr_vcpu *v, unsigned vector) {
+    return v->pending[vector / 64] & (1ull << (vector % 64));
+}
+static void clear_pending(struct zxr_vcpu *v, unsigned vector) {
+    v->pending[vector / 64] &= ~(1ull << (vector % 64));
+}
+static bool any_pending(const struct zxr_vcpu *v) {
+    return (v->pending[0] | v->pending[1] | v->pending[2] | v->pending[3]) != 0;
+}
+
+/* Exceptions that push an error code (#DF #TS #NP #SS #GP #PF #AC); Zircon pushes 0. */
+static bool has_error_code(unsigned vector) {
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+}
+
+static void inject_exception(struct zxr_vcpu *v, unsigned vector) {
+    struct kvm_vcpu_events events;
+    if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &events) != 0)
+        return;
+    events.exception.injected = 1;
+    events.exception.nr = (uint8_t)vector;
+    events.exception.has_error_code = has_error_code(vector);
+    events.exception.error_code = 0;
+    events.flags = 0;
+    ioctl(v->fd, KVM_SET_VCPU_EVENTS, &events);
+}
+
+/* Injects at most one pending vector, in priority order: NMI, then the highest external
+ * interrupt when the guest can take it (IF set, interrupt window open), then the lowest
+ * exception. Call with v->lock held. */
+static void inject_pending_locked(struct zxr_vcpu *v) {
+    struct kvm_run *run = v->run;
+    if (is_pending(v, NMI_VECTOR)) {
+        clear_pending(v, NMI_VECTOR);
+        ioctl(v->fd, KVM_NMI);
+        return;
+    }
+    run->request_interrupt_window = 0;
+    for (unsigned vector = 255; vector >= FIRST_EXTERNAL_VECTOR; vector--) {
+        if (!is_pending(v, vector))
+            continue;
+        if (run->ready_for_interrupt_injection && run->if_flag) {
+            struct kvm_interrupt irq = {.irq = vector};
+            clear_pending(v, vector);
+            ioctl(v->fd, KVM_INTERRUPT, &irq);
+            return;
+        }
+        run->request_interrupt_window = 1; /* exit as soon as the guest can take it */
+        break;
+    }
+    for (unsigned vector = 0; vector < FIRST_EXTERNAL_VECTOR; vector++) {
+        if (is_pending(v, vector)) {
+            clear_pending(v, vector);
+            inject_exception(v, vector);
+            return;
+        }
+    }
+}
+
+/* Lets KVM finish the exited instruction without running the guest further. */
+static zx_status_t complete_exit(struct zxr_vcpu *v) {
+    v->run->immediate_exit = 1;
+    int r = ioctl(v->fd, KVM_RUN, 0);
+    int err = errno;
+    v->run->immediate_exit = 0;
+    if (r == 0) {
+        v->exit_pending = true; /* finishing it caused another exit: handle it next time */
+        return ZX_OK;
+    }
+    return err == EINTR ? ZX_OK : ZX_ERR_INTERNAL;
+}
+
+/* Completes the exit and returns status, unless completing failed. */
+static zx_status_t complete_with(struct zxr_vcpu *v, zx_status_t status) {
+    zx_status_t completed = complete_exit(v);
+    return completed != ZX_OK ? completed : status;
+}
+
+static zx_status_t handle_io(struct zxr_vcpu *v, zx_port_packet_t *packet) {
+    struct kvm_run *run = v->run;
+    uint8_t *data = (uint8_t *)run + run->io.data_offset;
+    bool input = run->io.direction == KVM_EXIT_IO_IN;
+    if (run->io.count != 1 || zxr_is_string_io(v)) {
+        if (input)
+            memset(data, 0, (size_t)run->io.size * run->io.count);
+        return complete_with(v, ZX_ERR_NOT_SUPPORTED);
+    }
+    if (input) {
+        /* RAX keeps its value until user space supplies the input with ZX_VCPU_IO. */
+        struct kvm_regs regs;
+        if (ioctl(v->fd, KVM_GET_REGS, &regs) != 0)
+            return ZX_ERR_INTERNAL;
+        memcpy(data, &regs.rax, run->io.size);
+    }
+    struct zxr_trap *trap = zxr_guest_find_trap(v->guest, true, run->io.port);
+    if (trap == NULL)
+        return complete_with(v, ZX_ERR_NOT_FOUND);
+    *packet = (zx_port_packet_t){
+        .key = trap->key,
+        .type = ZX_PKT_TYPE_GUEST_IO,
+        .guest_io = {.port = run->io.port, .access_size = run->io.size, .input = input},
+    };
+    if (!input)
+        memcpy(packet->guest_io.data, data, run->io.size);
+    return complete_with(v, ZX_OK);
+}
+
+static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
+    struct kvm_run *run = v->run;
+    uint64_t addr = run->mmio.phys_addr;
+    bool write = run->mmio.is_write;
+    if (!write)
+        memset(run->mmio.data, 0, sizeof(run->mmio.data));
+    struct zxr_trap *trap = zxr_guest_find_trap(v->guest, false, addr);
+    if (trap == NULL)
+        return complete_with(v, ZX_ERR_NOT_FOUND);
+    if (trap->kind == ZX_GUEST_TRAP_BELL) {
+        if (!write)
+            return complete_with(v, ZX_ERR_NOT_SUPPORTED);
+        zx_port_packet_t bell = {
+            .key = trap->key,
+            .type = ZX_PKT_TYPE_GUEST_BELL,
+            .guest_bell = {.addr = addr},
+        };
+        /* Asynchronous: the guest goes on unless the port has no handles left. */
+        zx_status_t status = zxr_port_queue_from_pool(trap->port, trap->pool, &bell);
+        status = complete_with(v, status);
+        return status == ZX_OK ? ZX_ERR_NEXT : status;
+    }
+    *packet = (zx_port_packet_t){
+        .key = trap->key,
+        .type = ZX_PKT_TYPE_GUEST_MEM,
+        .guest_mem = {.addr = addr},
+    };
+    zxr_decode_mem_instruction(v, write, addr, &packet->guest_mem); /* before completing */
+    return complete_with(v, ZX_OK);
+}
+
+/* Returns ZX_ERR_NEXT to keep running, anything else to return from resume. */
+static zx_status_t handle_exit(struct zxr_vcpu *v, zx_port_packet_t *packet) {
+    switch (v->run->exit_reason) {
+    case KVM_EXIT_HLT:
+        pthread_mutex_lock(&v->lock);
+        v->halted = true;
+        pthread_mutex_unlock(&v->lock);
+        return ZX_ERR_NEXT;
+    case KVM_EXIT_IRQ_WINDOW_OPEN:
+    case KVM_EXIT_INTR:
+        return ZX_ERR_NEXT;
+    case KVM_EXIT_IO:
+        return handle_io(v, packet);
+    case KVM_EXIT_MMIO:
+        return handle_mmio(v, packet);
+    case KVM_EXIT_FAIL_ENTRY:
+        return ZX_ERR_BAD_STATE; /* Zircon: VM entry failure */
+    case KVM_EXIT_INTERNAL_ERROR:
+        return ZX_ERR_INTERNAL;
+    default: /* shutdown (triple fault), exceptions, anything unknown */
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+}
+
+/* A kick that arrives while the thread blocks the signal stays pending and would make every
+ * later KVM_RUN return EINTR at once; take it. */
+static void consume_blocked_kick(void) {
+    sigset_t kick;
+    sigemptyset(&kick);
+    sigaddset(&kick, zxr_kick_signal());
+    struct timespec zero = {0, 0};
+    sigtimedwait(&kick, NULL, &zero);
+}
+
+zx_status_t zxr_vcpu_run(struct zxr_vcpu *v, zx_port_packet_t *packet) {
+    for (;;) {
+        if (!v->exit_pending) {
+            pthread_mutex_lock(&v->lock);
+            /* HLT blocks here, inside resume, until an interrupt is queued. */
+            while (v->halted && !any_pending(v))
+                pthread_cond_wait(&v->wake, &v->lock);
+            v->halted = false;
+            inject_pending_locked(v);
+            v->running = true;
+            pthread_mutex_unlock(&v->lock);
+            int r = ioctl(v->fd, KVM_RUN, 0);
+            int err = errno;
+            pthread_mutex_lock(&v->lock);
+            v->running = false;
+            v->run->immediate_exit = 0;
+            pthread_mutex_unlock(&v->lock);
+            if (r != 0) {
+                if (err == EINTR || err == EAGAIN) {
+                    consume_blocked_kick();
+                    continue;
+                }
+                return ZX_ERR_INTERNAL;
+            }
+        }
+        v->exit_pending = false;
+        zx_status_t status = handle_exit(v, packet);
+        if (status != ZX_ERR_NEXT)
+            return status;
+    }
+}

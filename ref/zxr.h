@@ -1,0 +1,147 @@
+/* Internal interfaces of the reference implementation (libzxref.so). Everything here is
+ * hidden; only the zx_* and zxconf_* calls are exported (see exports.map). */
+#ifndef ZXREF_ZXR_H
+#define ZXREF_ZXR_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The public calls get default visibility; the rest of the library is built hidden. */
+#pragma GCC visibility push(default)
+#include <zircon/syscalls.h>
+#include <zircon/zxconform.h>
+#pragma GCC visibility pop
+
+/* ---- alloc.c: the one allocation function, with fault injection. ---- */
+void *zxr_alloc(size_t size); /* zeroed; NULL when out of memory or a failure is armed */
+void zxr_free(void *p);
+/* Consumes one armed failure, if any; true means the caller must fail with NO_MEMORY.
+ * For resources that are not heap memory (handle slots). */
+bool zxr_alloc_should_fail(void);
+
+/* ---- user_copy.c: user pointers are checked by the kernel, never dereferenced. ---- */
+bool zxr_copy_from_user(void *dst, const void *user_src, size_t len);
+bool zxr_copy_to_user(void *user_dst, const void *src, size_t len);
+/* True if user_dst can be written (by reading it and writing the same bytes back). */
+bool zxr_user_writable(void *user_dst, size_t len);
+
+/* ---- object.c: reference-counted kernel objects. ---- */
+struct zxr_object;
+struct zxr_object_ops {
+    zx_obj_type_t type;
+    /* Called once when the last handle goes away (objects may stay alive through refs). */
+    void (*on_zero_handles)(struct zxr_object *obj);
+    /* Frees the object; called when the last reference goes away. */
+    void (*destroy)(struct zxr_object *obj);
+};
+struct zxr_object {
+    const struct zxr_object_ops *ops;
+    atomic_uint refs;
+    atomic_uint handles;
+    zx_koid_t koid;
+};
+void zxr_object_init(struct zxr_object *obj, const struct zxr_object_ops *ops);
+void zxr_object_ref(struct zxr_object *obj);
+void zxr_object_unref(struct zxr_object *obj);
+
+/* ---- handle.c: the handle table. ---- */
+/* Creates a handle to obj (adding a reference) and writes its value to the user pointer
+ * out. On a bad out pointer the new handle is closed again and INVALID_ARGS returned. */
+zx_status_t zxr_handle_create_out(struct zxr_object *obj, zx_rights_t rights, zx_handle_t *out);
+/* Looks a handle up in Zircon's order: BAD_HANDLE, WRONG_TYPE, ACCESS_DENIED. On success
+ * *obj holds a new reference. type ZX_OBJ_TYPE_NONE accepts any type. */
+zx_status_t zxr_handle_get(zx_handle_t handle, zx_obj_type_t type, zx_rights_t rights,
+                           struct zxr_object **obj, zx_rights_t *handle_rights);
+
+/* ---- vmo.c ---- */
+struct zxr_vmo {
+    struct zxr_object base;
+    int fd;          /* memfd */
+    uint8_t *map;    /* shared mapping of the whole memfd */
+    uint64_t size;   /* page-rounded */
+};
+
+/* ---- port.c ---- */
+struct zxr_port;
+struct zxr_packet_node;
+/* Pre-allocated packets of one BELL trap (Zircon's kMaxPacketsPerRange). */
+#define ZXR_PACKETS_PER_TRAP 256
+struct zxr_packet_pool;
+struct zxr_packet_pool *zxr_packet_pool_create(void);
+void zxr_packet_pool_destroy(struct zxr_packet_pool *pool);
+/* Queues a packet from pool; blocks while the pool is exhausted. BAD_STATE when the port
+ * has no handles left. */
+zx_status_t zxr_port_queue_from_pool(struct zxr_port *port, struct zxr_packet_pool *pool,
+                                     const zx_port_packet_t *packet);
+/* Removes every queued packet of pool from the port. */
+void zxr_port_cancel_pool(struct zxr_port *port, struct zxr_packet_pool *pool);
+
+/* ---- guest.c ---- */
+#define ZXR_MAX_VCPUS 64
+#define ZXR_MAX_MEMSLOTS 256
+#define ZXR_GUEST_PHYS_SIZE (1ull << 48)
+
+struct zxr_trap {
+    struct zxr_trap *next;
+    uint32_t kind;
+    uint64_t addr, len, key;
+    struct zxr_port *port;        /* BELL only (holds a reference) */
+    struct zxr_packet_pool *pool; /* BELL only */
+};
+struct zxr_memslot {
+    bool used;
+    uint64_t gpa, size;
+};
+struct zxr_guest {
+    struct zxr_object base;
+    pthread_mutex_t lock; /* traps, memslots, vpids */
+    int kvm_fd, vm_fd;
+    struct zxr_vmo *physmem; /* holds a reference */
+    struct zxr_trap *traps;
+    struct zxr_memslot memslots[ZXR_MAX_MEMSLOTS];
+    uint64_t vpids_used; /* bit i: VPID i+1 */
+    /* KVM cannot destroy a VCPU before its VM, so KVM VCPU ids are never reused even though
+     * VPIDs are. */
+    uint32_t next_kvm_vcpu_id;
+};
+/* The trap covering addr in the IO space (io) or the guest-physical space, or NULL. Traps
+ * live as long as their guest. */
+struct zxr_trap *zxr_guest_find_trap(struct zxr_guest *guest, bool io, uint64_t addr);
+/* Allocates the lowest free VPID (1-based; 0 when all are taken) and a fresh KVM VCPU id. */
+uint32_t zxr_guest_alloc_vpid(struct zxr_guest *guest, uint32_t *kvm_vcpu_id);
+void zxr_guest_free_vpid(struct zxr_guest *guest, uint32_t vpid);
+
+/* ---- vcpu.c / vcpu_run.c ---- */
+struct kvm_run;
+struct zxr_vcpu {
+    struct zxr_object base;
+    struct zxr_guest *guest; /* holds a reference */
+    uint32_t vpid;
+    int fd;
+    struct kvm_run *run;
+    size_t run_size;
+    uint64_t owner; /* zxr_thread_token() of the creating thread */
+    pthread_t owner_thread;
+    size_t decoder; /* Capstone handle */
+    pthread_mutex_t lock; /* everything below */
+    pthread_cond_t wake;  /* signalled when an interrupt is queued */
+    uint64_t pending[4];   /* pending vectors, one bit each */
+    bool running;         /* inside KVM_RUN: interrupts must kick the thread */
+    bool halted;          /* guest executed HLT; waiting for an interrupt */
+    bool exit_pending;    /* completing an exit produced another exit, not yet handled */
+};
+uint64_t zxr_thread_token(void);
+/* Sends the kick signal to a thread inside KVM_RUN (see vcpu.c). */
+int zxr_kick_signal(void);
+zx_status_t zxr_vcpu_run(struct zxr_vcpu *vcpu, zx_port_packet_t *packet);
+/* decode.c: fills inst_len, inst_buf and default_operand_size of a MEM packet for the
+ * access (write or read of gpa) that just exited. */
+void zxr_decode_mem_instruction(struct zxr_vcpu *vcpu, bool write, uint64_t gpa,
+                                zx_packet_guest_mem_t *mem);
+/* True if the I/O exit came from a string instruction (INS/OUTS). */
+bool zxr_is_string_io(struct zxr_vcpu *vcpu);
+
+#endif
