@@ -28,6 +28,7 @@ deps:
 include $(wildcard */module.mk)
 
 check: deps $(CHECK_TARGETS)
+	@$(MAKE) --no-print-directory gen-coverage
 	@echo "make check: all $(words $(CHECK_TARGETS)) test groups passed ($(CHECK_TARGETS))"
 
 clean:
