@@ -16,9 +16,9 @@ zx_status_t zxr_validate_resource(zx_handle_t handle, uint32_t kind);
 
 static void guest_destroy(struct zxr_object *obj) {
     struct zxr_guest *guest = (struct zxr_guest *)obj;
-    while (guest->traps != NULL) {
-        struct zxr_trap *trap = guest->traps;
-        guest->traps = trap->next;
+    struct zxr_trap *next;
+    for (struct zxr_trap *trap = atomic_load(&guest->traps); trap != NULL; trap = next) {
+        next = trap->next;
         if (trap->port != NULL) {
             /* Packets of a destroyed guest are cancelled; user packets stay. */
             zxr_port_cancel_pool(trap->port, trap->pool);
@@ -166,7 +166,8 @@ static zx_status_t check_trap_args(uint32_t kind, zx_vaddr_t addr, size_t len, b
 
 static zx_status_t add_trap_locked(struct zxr_guest *guest, struct zxr_trap *trap) {
     bool io = trap->kind == ZX_GUEST_TRAP_IO;
-    for (struct zxr_trap *t = guest->traps; t != NULL; t = t->next)
+    for (struct zxr_trap *t = atomic_load_explicit(&guest->traps, memory_order_relaxed);
+         t != NULL; t = t->next)
         if ((t->kind == ZX_GUEST_TRAP_IO) == io && t->addr == trap->addr)
             return ZX_ERR_ALREADY_EXISTS;
     if (trap->kind == ZX_GUEST_TRAP_BELL && (trap->pool = zxr_packet_pool_create()) == NULL)
@@ -176,8 +177,8 @@ static zx_status_t add_trap_locked(struct zxr_guest *guest, struct zxr_trap *tra
         zxr_packet_pool_destroy(trap->pool);
         return status;
     }
-    trap->next = guest->traps;
-    guest->traps = trap;
+    trap->next = atomic_load_explicit(&guest->traps, memory_order_relaxed);
+    atomic_store_explicit(&guest->traps, trap, memory_order_release);
     return ZX_OK;
 }
 
@@ -215,12 +216,10 @@ zx_status_t zx_guest_set_trap(zx_handle_t guest, uint32_t kind, zx_vaddr_t addr,
 }
 
 struct zxr_trap *zxr_guest_find_trap(struct zxr_guest *guest, bool io, uint64_t addr) {
-    pthread_mutex_lock(&guest->lock);
-    struct zxr_trap *t = guest->traps;
+    struct zxr_trap *t = atomic_load_explicit(&guest->traps, memory_order_acquire);
     while (t != NULL && !((t->kind == ZX_GUEST_TRAP_IO) == io && t->addr <= addr &&
                           addr - t->addr < t->len))
         t = t->next;
-    pthread_mutex_unlock(&guest->lock);
     return t;
 }
 

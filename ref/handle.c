@@ -1,84 +1,141 @@
-/* The handle table: a fixed array of slots with generation counts. A handle value encodes
- * slot and generation, scrambled with a per-process secret, so values are hard to guess, a
- * closed value is not reused at once (free slots are recycled FIFO and the generation
- * changes), and lookup is O(1). Valid values always have the low two bits set. */
+/* The handle table: slots with generation counts, in chunks that are allocated as the table
+ * grows and never move, so a lookup is O(1) at any size and needs no global lock. A handle
+ * value encodes slot index and generation, scrambled with a per-process secret, so values are
+ * hard to guess; a closed value is not reused at once (a freed slot is recycled only once
+ * REUSE_DELAY others are free, FIFO, and its generation changes). Valid values always have
+ * the low two bits set.
+ *
+ * Locking: table_lock guards the free list and growth; each slot has its own spin lock
+ * guarding obj, rights and gen, so lookups of different handles never contend. */
+#include <sched.h>
+#include <stdlib.h>
 #include <sys/random.h>
 
 #include "zxr.h"
 
-#define SLOT_BITS 14
-#define SLOT_COUNT (1u << SLOT_BITS)
-#define GEN_MASK 0xFFFFu
+#define SLOT_BITS 21 /* up to 2M live handles; the 9 bits left are the generation */
+#define SLOT_LIMIT (1u << SLOT_BITS)
+#define GEN_MASK ((1u << (30 - SLOT_BITS)) - 1)
+#define CHUNK_BITS 12
+#define CHUNK_SLOTS (1u << CHUNK_BITS)
+#define CHUNK_COUNT (SLOT_LIMIT / CHUNK_SLOTS)
+#define REUSE_DELAY 4096u
+#define NO_SLOT UINT32_MAX
 
 struct slot {
+    atomic_uint lock;
+    uint32_t gen;
     struct zxr_object *obj; /* NULL when free */
     zx_rights_t rights;
-    uint32_t gen;
     uint32_t next_free;
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t table_once = PTHREAD_ONCE_INIT;
-static struct slot slots[SLOT_COUNT];
-static uint32_t free_head, free_tail; /* FIFO of free slots; SLOT_COUNT ends it */
+static struct slot *_Atomic chunks[CHUNK_COUNT];
+static uint32_t used_slots;                  /* slots ever handed out; all below are in chunks */
+static uint32_t free_head = NO_SLOT, free_tail = NO_SLOT, free_count; /* FIFO of freed slots */
 static uint32_t secret;
 
-static void table_init(void) {
+__attribute__((constructor)) static void table_init(void) {
     if (getrandom(&secret, sizeof(secret), 0) != sizeof(secret))
         secret = 0x5a17c0deu;
     secret &= ~ZX_HANDLE_FIXED_BITS_MASK;
-    for (uint32_t i = 0; i < SLOT_COUNT; i++) {
-        slots[i].next_free = i + 1;
-        slots[i].gen = (secret >> 7) & GEN_MASK;
-    }
-    free_head = 0;
-    free_tail = SLOT_COUNT - 1;
 }
+
+static void slot_lock(struct slot *s) {
+    while (atomic_exchange_explicit(&s->lock, 1, memory_order_acquire) != 0)
+        sched_yield();
+}
+static void slot_unlock(struct slot *s) { atomic_store_explicit(&s->lock, 0, memory_order_release); }
 
 static zx_handle_t encode(uint32_t index, uint32_t gen) {
     return ((((gen & GEN_MASK) << SLOT_BITS | index) << 2) | ZX_HANDLE_FIXED_BITS_MASK) ^ secret;
 }
 
-/* Returns the slot a value names, or NULL. Call with table_lock held. */
-static struct slot *lookup_locked(zx_handle_t value) {
+/* The slot with this index, or NULL if no chunk holds it yet. */
+static struct slot *slot_at(uint32_t index) {
+    struct slot *chunk = atomic_load_explicit(&chunks[index >> CHUNK_BITS], memory_order_acquire);
+    return chunk != NULL ? &chunk[index & (CHUNK_SLOTS - 1)] : NULL;
+}
+
+/* Returns the slot a value names, locked, or NULL. */
+static struct slot *lookup_lock(zx_handle_t value, uint32_t *index) {
     uint32_t raw = value ^ secret;
     if ((raw & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK)
         return NULL;
     raw >>= 2;
-    struct slot *s = &slots[raw & (SLOT_COUNT - 1)];
-    if (s->obj == NULL || s->gen != (raw >> SLOT_BITS))
+    *index = raw & (SLOT_LIMIT - 1);
+    struct slot *s = slot_at(*index);
+    if (s == NULL)
         return NULL;
+    slot_lock(s);
+    if (s->obj == NULL || s->gen != (raw >> SLOT_BITS)) {
+        slot_unlock(s);
+        return NULL;
+    }
     return s;
 }
 
-static zx_status_t add_locked(struct zxr_object *obj, zx_rights_t rights, zx_handle_t *value) {
-    if (free_head == SLOT_COUNT || zxr_alloc_should_fail())
+/* Takes a slot: a freed one once enough are waiting, else a fresh one. Call with table_lock. */
+static uint32_t take_slot_locked(void) {
+    if (free_count > 0 && (free_count >= REUSE_DELAY || used_slots == SLOT_LIMIT)) {
+        uint32_t index = free_head;
+        free_head = slot_at(index)->next_free;
+        if (free_head == NO_SLOT)
+            free_tail = NO_SLOT;
+        free_count--;
+        return index;
+    }
+    if (used_slots == SLOT_LIMIT)
+        return NO_SLOT;
+    uint32_t chunk = used_slots >> CHUNK_BITS;
+    if (atomic_load_explicit(&chunks[chunk], memory_order_relaxed) == NULL) {
+        /* Chunks are never freed: lookups may read them without the table lock. */
+        struct slot *slots = calloc(CHUNK_SLOTS, sizeof(*slots));
+        if (slots == NULL)
+            return NO_SLOT;
+        for (uint32_t i = 0; i < CHUNK_SLOTS; i++)
+            slots[i].gen = (secret >> (7 + i % 5)) & GEN_MASK;
+        atomic_store_explicit(&chunks[chunk], slots, memory_order_release);
+    }
+    return used_slots++;
+}
+
+static zx_status_t add(struct zxr_object *obj, zx_rights_t rights, zx_handle_t *value) {
+    if (zxr_alloc_should_fail())
         return ZX_ERR_NO_MEMORY;
-    uint32_t index = free_head;
-    struct slot *s = &slots[index];
-    free_head = s->next_free;
-    if (free_head == SLOT_COUNT)
-        free_tail = SLOT_COUNT;
-    s->obj = obj;
-    s->rights = rights;
+    pthread_mutex_lock(&table_lock);
+    uint32_t index = take_slot_locked();
+    pthread_mutex_unlock(&table_lock);
+    if (index == NO_SLOT)
+        return ZX_ERR_NO_MEMORY;
+    struct slot *s = slot_at(index);
     zxr_object_ref(obj);
     atomic_fetch_add(&obj->handles, 1);
+    slot_lock(s);
+    s->obj = obj;
+    s->rights = rights;
     *value = encode(index, s->gen);
+    slot_unlock(s);
     return ZX_OK;
 }
 
-/* Frees the slot and returns its object; the caller drops the handle outside the lock. */
-static struct zxr_object *remove_locked(struct slot *s) {
+/* Empties a locked slot, unlocks it, queues it as free and returns its object; the caller
+ * drops the handle. */
+static struct zxr_object *remove_unlock(struct slot *s, uint32_t index) {
     struct zxr_object *obj = s->obj;
-    uint32_t index = (uint32_t)(s - slots);
     s->obj = NULL;
     s->gen = (s->gen + 1) & GEN_MASK;
-    s->next_free = SLOT_COUNT;
-    if (free_tail == SLOT_COUNT)
+    s->next_free = NO_SLOT;
+    slot_unlock(s);
+    pthread_mutex_lock(&table_lock);
+    if (free_tail == NO_SLOT)
         free_head = index;
     else
-        slots[free_tail].next_free = index;
+        slot_at(free_tail)->next_free = index;
     free_tail = index;
+    free_count++;
+    pthread_mutex_unlock(&table_lock);
     return obj;
 }
 
@@ -88,21 +145,19 @@ static void drop_handle(struct zxr_object *obj) {
     zxr_object_unref(obj);
 }
 
-static void close_value(zx_handle_t value) {
-    pthread_mutex_lock(&table_lock);
-    struct slot *s = lookup_locked(value);
-    struct zxr_object *obj = s != NULL ? remove_locked(s) : NULL;
-    pthread_mutex_unlock(&table_lock);
-    if (obj != NULL)
-        drop_handle(obj);
+/* Closes value; false if it names no handle. */
+static bool close_value(zx_handle_t value) {
+    uint32_t index;
+    struct slot *s = lookup_lock(value, &index);
+    if (s == NULL)
+        return false;
+    drop_handle(remove_unlock(s, index));
+    return true;
 }
 
 zx_status_t zxr_handle_create_out(struct zxr_object *obj, zx_rights_t rights, zx_handle_t *out) {
-    pthread_once(&table_once, table_init);
     zx_handle_t value;
-    pthread_mutex_lock(&table_lock);
-    zx_status_t status = add_locked(obj, rights, &value);
-    pthread_mutex_unlock(&table_lock);
+    zx_status_t status = add(obj, rights, &value);
     if (status != ZX_OK)
         return status;
     if (!zxr_copy_to_user(out, &value, sizeof(value))) {
@@ -114,13 +169,12 @@ zx_status_t zxr_handle_create_out(struct zxr_object *obj, zx_rights_t rights, zx
 
 zx_status_t zxr_handle_get(zx_handle_t handle, zx_obj_type_t type, zx_rights_t rights,
                            struct zxr_object **obj, zx_rights_t *handle_rights) {
-    pthread_once(&table_once, table_init);
-    pthread_mutex_lock(&table_lock);
-    struct slot *s = lookup_locked(handle);
-    zx_status_t status = ZX_OK;
+    uint32_t index;
+    struct slot *s = lookup_lock(handle, &index);
     if (s == NULL)
-        status = ZX_ERR_BAD_HANDLE;
-    else if (type != ZX_OBJ_TYPE_NONE && s->obj->ops->type != type)
+        return ZX_ERR_BAD_HANDLE;
+    zx_status_t status = ZX_OK;
+    if (type != ZX_OBJ_TYPE_NONE && s->obj->ops->type != type)
         status = ZX_ERR_WRONG_TYPE;
     else if ((s->rights & rights) != rights)
         status = ZX_ERR_ACCESS_DENIED;
@@ -130,22 +184,14 @@ zx_status_t zxr_handle_get(zx_handle_t handle, zx_obj_type_t type, zx_rights_t r
         if (handle_rights != NULL)
             *handle_rights = s->rights;
     }
-    pthread_mutex_unlock(&table_lock);
+    slot_unlock(s);
     return status;
 }
 
 zx_status_t zx_handle_close(zx_handle_t handle) {
     if (handle == ZX_HANDLE_INVALID)
         return ZX_OK;
-    pthread_once(&table_once, table_init);
-    pthread_mutex_lock(&table_lock);
-    struct slot *s = lookup_locked(handle);
-    struct zxr_object *obj = s != NULL ? remove_locked(s) : NULL;
-    pthread_mutex_unlock(&table_lock);
-    if (obj == NULL)
-        return ZX_ERR_BAD_HANDLE;
-    drop_handle(obj);
-    return ZX_OK;
+    return close_value(handle) ? ZX_OK : ZX_ERR_BAD_HANDLE;
 }
 
 /* The rights a new handle gets, or INVALID_ARGS when more than the source has are asked. */
@@ -178,27 +224,29 @@ zx_status_t zx_handle_duplicate(zx_handle_t handle, zx_rights_t rights, zx_handl
 }
 
 zx_status_t zx_handle_replace(zx_handle_t handle, zx_rights_t rights, zx_handle_t *out) {
-    pthread_once(&table_once, table_init);
     /* Checked first so that a bad out pointer leaves the original handle intact. */
     bool out_ok = zxr_user_writable(out, sizeof(*out));
-    pthread_mutex_lock(&table_lock);
-    struct slot *s = lookup_locked(handle);
-    zx_status_t status = s != NULL ? ZX_OK : ZX_ERR_BAD_HANDLE;
+    uint32_t index;
+    struct slot *s = lookup_lock(handle, &index);
+    if (s == NULL)
+        return ZX_ERR_BAD_HANDLE;
     zx_rights_t new_rights = 0;
-    if (status == ZX_OK)
-        status = derived_rights(s->rights, rights, &new_rights);
+    zx_status_t status = derived_rights(s->rights, rights, &new_rights);
     if (status == ZX_OK && !out_ok)
         status = ZX_ERR_INVALID_ARGS;
-    zx_handle_t value = ZX_HANDLE_INVALID;
-    struct zxr_object *old = NULL;
-    if (status == ZX_OK) {
-        status = add_locked(s->obj, new_rights, &value);
-        if (status == ZX_OK)
-            old = remove_locked(s);
+    if (status != ZX_OK) {
+        slot_unlock(s);
+        return status;
     }
-    pthread_mutex_unlock(&table_lock);
-    if (old != NULL)
-        drop_handle(old);
+    /* The new handle is added while the old slot stays locked, so the object never has zero
+     * handles in between and a concurrent close of the old value waits. */
+    zx_handle_t value = ZX_HANDLE_INVALID;
+    status = add(s->obj, new_rights, &value);
+    if (status != ZX_OK) {
+        slot_unlock(s);
+        return status;
+    }
+    drop_handle(remove_unlock(s, index));
     if (status == ZX_OK && !zxr_copy_to_user(out, &value, sizeof(value))) {
         close_value(value);
         status = ZX_ERR_INVALID_ARGS;

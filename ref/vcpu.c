@@ -1,9 +1,9 @@
 /* VCPUs: creation with Zircon's start state, the thread binding, state access and interrupts.
  * The run loop is in vcpu_run.c. */
-#include <capstone/capstone.h>
 #include <errno.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -46,8 +46,7 @@ int zxr_kick_signal(void) { return SIGRTMAX - 2; }
 
 static void vcpu_destroy(struct zxr_object *obj) {
     struct zxr_vcpu *vcpu = (struct zxr_vcpu *)obj;
-    if (vcpu->decoder != 0)
-        cs_close(&vcpu->decoder);
+    zxr_decoder_close(vcpu);
     if (vcpu->run != NULL)
         munmap(vcpu->run, vcpu->run_size);
     if (vcpu->fd >= 0)
@@ -96,25 +95,49 @@ static int set_start_state(struct zxr_vcpu *vcpu, zx_vaddr_t entry) {
     return ioctl(vcpu->fd, KVM_SET_REGS, &regs);
 }
 
-/* The guest sees the CPUID KVM supports (long mode needs the LM bit there). */
-static zx_status_t set_cpuid(struct zxr_vcpu *vcpu) {
-    size_t size = sizeof(struct kvm_cpuid2) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
-    struct kvm_cpuid2 *cpuid = zxr_alloc(size);
-    if (cpuid == NULL)
-        return ZX_ERR_NO_MEMORY;
-    cpuid->nent = CPUID_MAX_ENTRIES;
-    zx_status_t status = ZX_OK;
-    if (ioctl(vcpu->guest->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) != 0 ||
-        ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) != 0)
-        status = ZX_ERR_INTERNAL;
-    zxr_free(cpuid);
-    return status;
+/* What every VCPU needs from /dev/kvm and that never changes: asked once per process. */
+struct kvm_facts {
+    struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID: the guest sees it (long mode needs
+                                 the LM bit there) */
+    int run_size;
+    bool sync_regs;
+};
+static pthread_mutex_t facts_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kvm_facts facts;
+
+static const struct kvm_facts *kvm_facts(int kvm_fd) {
+    pthread_mutex_lock(&facts_lock);
+    if (facts.cpuid == NULL) {
+        size_t size =
+            sizeof(struct kvm_cpuid2) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
+        struct kvm_cpuid2 *cpuid = calloc(1, size); /* kept for the process's life */
+        int run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+        if (cpuid != NULL) {
+            cpuid->nent = CPUID_MAX_ENTRIES;
+            if (run_size > 0 && ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0) {
+                int sync = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+                unsigned long wanted = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+                facts = (struct kvm_facts){
+                    .cpuid = cpuid,
+                    .run_size = run_size,
+                    .sync_regs = sync > 0 && ((unsigned long)sync & wanted) == wanted,
+                };
+            } else {
+                free(cpuid);
+            }
+        }
+    }
+    pthread_mutex_unlock(&facts_lock);
+    return facts.cpuid != NULL ? &facts : NULL;
 }
 
-/* KVM_RUN runs with the thread's signal mask minus the kick signal, so a kick always works. */
+/* KVM_RUN must run with the kick signal unblocked, so a kick always works; when the thread
+ * blocks it, KVM gets the thread's mask minus the kick signal. */
 static int set_run_signal_mask(struct zxr_vcpu *vcpu) {
     sigset_t mask;
     pthread_sigmask(SIG_BLOCK, NULL, &mask);
+    if (!sigismember(&mask, zxr_kick_signal()))
+        return 0;
     sigdelset(&mask, zxr_kick_signal());
     uint8_t buf[sizeof(struct kvm_signal_mask) + 8];
     struct kvm_signal_mask *kmask = (struct kvm_signal_mask *)buf;
@@ -124,27 +147,24 @@ static int set_run_signal_mask(struct zxr_vcpu *vcpu) {
 }
 
 static zx_status_t init_vcpu(struct zxr_vcpu *vcpu, uint32_t kvm_vcpu_id, zx_vaddr_t entry) {
+    const struct kvm_facts *kvm = kvm_facts(vcpu->guest->kvm_fd);
+    if (kvm == NULL)
+        return ZX_ERR_INTERNAL;
     vcpu->fd = ioctl(vcpu->guest->vm_fd, KVM_CREATE_VCPU, (unsigned long)kvm_vcpu_id);
     if (vcpu->fd < 0)
         return errno == ENOMEM ? ZX_ERR_NO_MEMORY : ZX_ERR_NO_RESOURCES;
-    int run_size = ioctl(vcpu->guest->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-    if (run_size <= 0)
-        return ZX_ERR_INTERNAL;
-    void *run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
+    void *run = mmap(NULL, (size_t)kvm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
     if (run == MAP_FAILED)
         return ZX_ERR_NO_MEMORY;
     vcpu->run = run;
-    vcpu->run_size = (size_t)run_size;
-    zx_status_t status = set_cpuid(vcpu);
-    if (status != ZX_OK)
-        return status;
-    if (set_start_state(vcpu, entry) != 0 || set_run_signal_mask(vcpu) != 0)
-        return ZX_ERR_INTERNAL;
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &vcpu->decoder) != CS_ERR_OK) {
-        vcpu->decoder = 0;
-        return ZX_ERR_NO_MEMORY;
+    vcpu->run_size = (size_t)kvm->run_size;
+    if (kvm->sync_regs) {
+        vcpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+        vcpu->sync_regs = true;
     }
-    cs_option(vcpu->decoder, CS_OPT_DETAIL, CS_OPT_ON); /* operands, for decode.c */
+    if (ioctl(vcpu->fd, KVM_SET_CPUID2, kvm->cpuid) != 0 || set_start_state(vcpu, entry) != 0 ||
+        set_run_signal_mask(vcpu) != 0)
+        return ZX_ERR_INTERNAL;
     return ZX_OK;
 }
 
@@ -197,21 +217,29 @@ static bool on_owner_thread(const struct zxr_vcpu *vcpu) {
     return vcpu->owner == zxr_thread_token();
 }
 
+/* A bad packet pointer is refused before the guest runs, so the exit is not lost. The pointer
+ * the last resume wrote to is not probed again (that costs a system call per exit): should it
+ * have become unwritable since, the exit is lost and INVALID_ARGS returned, as in Zircon, which
+ * never probes. */
 zx_status_t zx_vcpu_resume(zx_handle_t vcpu, zx_port_packet_t *packet) {
     struct zxr_vcpu *v;
     zx_status_t status = get_vcpu(vcpu, ZX_RIGHT_EXECUTE, &v);
     if (status != ZX_OK)
         return status;
-    zx_port_packet_t result = {0};
+    zx_port_packet_t result;
     if (!on_owner_thread(v))
         status = ZX_ERR_BAD_STATE;
-    else if (!zxr_user_writable(packet, sizeof(*packet))) /* before running: keep the exit */
+    else if ((packet == NULL || packet != v->packet_written) &&
+             !zxr_user_writable(packet, sizeof(*packet)))
         status = ZX_ERR_INVALID_ARGS;
     else
         status = zxr_vcpu_run(v, &result);
+    if (status == ZX_OK) {
+        bool written = zxr_copy_to_user(packet, &result, sizeof(result));
+        v->packet_written = written ? packet : NULL;
+        status = written ? ZX_OK : ZX_ERR_INVALID_ARGS;
+    }
     zxr_object_unref(&v->base);
-    if (status == ZX_OK && !zxr_copy_to_user(packet, &result, sizeof(result)))
-        status = ZX_ERR_INVALID_ARGS;
     return status;
 }
 
@@ -226,8 +254,9 @@ zx_status_t zx_vcpu_interrupt(zx_handle_t vcpu, uint32_t vector) {
     }
     pthread_mutex_lock(&v->lock);
     v->pending[vector / 64] |= 1ull << (vector % 64);
+    atomic_store(&v->attention, true);
     pthread_cond_broadcast(&v->wake);
-    if (v->running) {
+    if (atomic_load(&v->running)) {
         /* immediate_exit covers the window before KVM_RUN; the signal the time inside it.
          * running is only set while the owner thread is alive. */
         v->run->immediate_exit = 1;

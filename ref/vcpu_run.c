@@ -1,7 +1,9 @@
 /* The VCPU run loop: zx_vcpu_resume runs the guest until an exit that user space must see.
- * Every exit is completed in KVM (KVM_RUN with immediate_exit) before returning, so RIP has
- * moved past the instruction as in Zircon, and register state is consistent for
- * read_state/write_state. */
+ * An IN or an MMIO read is completed in KVM (KVM_RUN with immediate_exit) before returning,
+ * so RIP has moved past the instruction as in Zircon and what write_state then puts in the
+ * registers is not overwritten by KVM's completion. An OUT or an MMIO write needs no extra
+ * KVM_RUN: KVM finishes it (moves RIP past an OUT) at the start of the next KVM_RUN, and
+ * that touches no register user space can see or set. */
 #include <errno.h>
 #include <linux/kvm.h>
 #include <signal.h>
@@ -45,12 +47,14 @@ static void inject_exception(struct zxr_vcpu *v, unsigned vector) {
  * exception. Call with v->lock held. */
 static void inject_pending_locked(struct zxr_vcpu *v) {
     struct kvm_run *run = v->run;
+    run->request_interrupt_window = 0;
+    if (!any_pending(v))
+        return;
     if (is_pending(v, NMI_VECTOR)) {
         clear_pending(v, NMI_VECTOR);
         ioctl(v->fd, KVM_NMI);
         return;
     }
-    run->request_interrupt_window = 0;
     for (unsigned vector = 255; vector >= FIRST_EXTERNAL_VECTOR; vector--) {
         if (!is_pending(v, vector))
             continue;
@@ -95,17 +99,15 @@ static zx_status_t handle_io(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     struct kvm_run *run = v->run;
     uint8_t *data = (uint8_t *)run + run->io.data_offset;
     bool input = run->io.direction == KVM_EXIT_IO_IN;
-    if (run->io.count != 1 || zxr_is_string_io(v)) {
+    if (run->io.count != 1 || zxr_is_string_io(v, input, run->io.port, run->io.size, data)) {
         if (input)
             memset(data, 0, (size_t)run->io.size * run->io.count);
         return complete_with(v, ZX_ERR_NOT_SUPPORTED);
     }
     if (input) {
         /* RAX keeps its value until user space supplies the input with ZX_VCPU_IO. */
-        struct kvm_regs regs;
-        if (ioctl(v->fd, KVM_GET_REGS, &regs) != 0)
-            return ZX_ERR_INTERNAL;
-        memcpy(data, &regs.rax, run->io.size);
+        uint64_t rax = zxr_exit_rax(v);
+        memcpy(data, &rax, run->io.size);
     }
     struct zxr_trap *trap = zxr_guest_find_trap(v->guest, true, run->io.port);
     if (trap == NULL)
@@ -115,8 +117,10 @@ static zx_status_t handle_io(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         .type = ZX_PKT_TYPE_GUEST_IO,
         .guest_io = {.port = run->io.port, .access_size = run->io.size, .input = input},
     };
-    if (!input)
+    if (!input) {
         memcpy(packet->guest_io.data, data, run->io.size);
+        return ZX_OK;
+    }
     return complete_with(v, ZX_OK);
 }
 
@@ -139,7 +143,6 @@ static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         };
         /* Asynchronous: the guest goes on unless the port has no handles left. */
         zx_status_t status = zxr_port_queue_from_pool(trap->port, trap->pool, &bell);
-        status = complete_with(v, status);
         return status == ZX_OK ? ZX_ERR_NEXT : status;
     }
     *packet = (zx_port_packet_t){
@@ -148,16 +151,14 @@ static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         .guest_mem = {.addr = addr},
     };
     zxr_decode_mem_instruction(v, write, addr, &packet->guest_mem); /* before completing */
-    return complete_with(v, ZX_OK);
+    return write ? ZX_OK : complete_with(v, ZX_OK);
 }
 
 /* Returns ZX_ERR_NEXT to keep running, anything else to return from resume. */
 static zx_status_t handle_exit(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     switch (v->run->exit_reason) {
     case KVM_EXIT_HLT:
-        pthread_mutex_lock(&v->lock);
         v->halted = true;
-        pthread_mutex_unlock(&v->lock);
         return ZX_ERR_NEXT;
     case KVM_EXIT_IRQ_WINDOW_OPEN:
     case KVM_EXIT_INTR:
@@ -185,23 +186,36 @@ static void consume_blocked_kick(void) {
     sigtimedwait(&kick, NULL, &zero);
 }
 
-zx_status_t zxr_vcpu_run(struct zxr_vcpu *v, zx_port_packet_t *packet) {
+/* Waits out HLT and injects what is pending, unless nothing asks for it. Returns with
+ * v->running set (see zxr.h). */
+static void prepare_entry(struct zxr_vcpu *v) {
     for (;;) {
-        if (!v->exit_pending) {
+        if (v->halted || v->pending_left || atomic_load(&v->attention)) {
             pthread_mutex_lock(&v->lock);
+            atomic_store(&v->attention, false);
             /* HLT blocks here, inside resume, until an interrupt is queued. */
             while (v->halted && !any_pending(v))
                 pthread_cond_wait(&v->wake, &v->lock);
             v->halted = false;
             inject_pending_locked(v);
-            v->running = true;
+            v->pending_left = any_pending(v);
             pthread_mutex_unlock(&v->lock);
+        }
+        atomic_store(&v->running, true);
+        if (!atomic_load(&v->attention))
+            return;
+        atomic_store(&v->running, false); /* a vector came in meanwhile */
+    }
+}
+
+zx_status_t zxr_vcpu_run(struct zxr_vcpu *v, zx_port_packet_t *packet) {
+    for (;;) {
+        if (!v->exit_pending) {
+            prepare_entry(v);
             int r = ioctl(v->fd, KVM_RUN, 0);
             int err = errno;
-            pthread_mutex_lock(&v->lock);
-            v->running = false;
-            v->run->immediate_exit = 0;
-            pthread_mutex_unlock(&v->lock);
+            atomic_store(&v->running, false);
+            v->run->immediate_exit = 0; /* a later kick sets it again, and costs one EINTR */
             if (r != 0) {
                 if (err == EINTR || err == EAGAIN) {
                     consume_blocked_kick();

@@ -97,10 +97,12 @@ struct zxr_memslot {
 };
 struct zxr_guest {
     struct zxr_object base;
-    pthread_mutex_t lock; /* traps, memslots, vpids */
+    pthread_mutex_t lock; /* adding traps, memslots, vpids */
     int kvm_fd, vm_fd;
     struct zxr_vmo *physmem; /* holds a reference */
-    struct zxr_trap *traps;
+    /* Traps are only ever added, at the head, and published with a release store: exits
+     * read the list without the lock. */
+    struct zxr_trap *_Atomic traps;
     struct zxr_memslot memslots[ZXR_MAX_MEMSLOTS];
     uint64_t vpids_used; /* bit i: VPID i+1 */
     /* KVM cannot destroy a VCPU before its VM, so KVM VCPU ids are never reused even though
@@ -116,6 +118,23 @@ void zxr_guest_free_vpid(struct zxr_guest *guest, uint32_t vpid);
 
 /* ---- vcpu.c / vcpu_run.c ---- */
 struct kvm_run;
+/* The last MEM write decode.c chose (see there): bytes before RIP, mode, memory operand. */
+struct zxr_decoded_write {
+    uint8_t bytes[15];
+    uint8_t len; /* 0: nothing cached */
+    int mode;
+    struct zxr_mem_operand {
+        int segment, base, index, scale;
+        int64_t disp;
+    } operand;
+};
+/* The last page walk decode.c did: it still holds while every entry it read is unchanged. */
+struct zxr_walk_cache {
+    uint64_t root, la_page, pa_page;
+    int levels; /* 0: empty */
+    int used;   /* entries read */
+    uint64_t entry_pa[4], entry[4];
+};
 struct zxr_vcpu {
     struct zxr_object base;
     struct zxr_guest *guest; /* holds a reference */
@@ -123,15 +142,28 @@ struct zxr_vcpu {
     int fd;
     struct kvm_run *run;
     size_t run_size;
+    bool sync_regs; /* KVM copies regs and sregs into kvm_run at every exit */
     uint64_t owner; /* zxr_thread_token() of the creating thread */
     pthread_t owner_thread;
-    size_t decoder; /* Capstone handle */
-    pthread_mutex_t lock; /* everything below */
-    pthread_cond_t wake;  /* signalled when an interrupt is queued */
-    uint64_t pending[4];   /* pending vectors, one bit each */
-    bool running;         /* inside KVM_RUN: interrupts must kick the thread */
+    /* Owner thread only: the Capstone handle (opened at the first MEM exit), its insn, its
+     * mode, the last write decoded, and the run loop's state. */
+    size_t decoder;
+    void *decoder_insn;
+    int decoder_mode;
+    struct zxr_decoded_write last_write;
+    void *packet_written; /* the packet pointer the last resume wrote to */
+    struct zxr_walk_cache walk;
     bool halted;          /* guest executed HLT; waiting for an interrupt */
+    bool pending_left;    /* vectors stayed pending after the last injection */
     bool exit_pending;    /* completing an exit produced another exit, not yet handled */
+    /* Set by zx_vcpu_interrupt (under lock) after queueing a vector; the run loop reads it
+     * without the lock before entering the guest. With running, a Dekker pair: either the
+     * loop sees attention, or the interrupter sees running and kicks. */
+    atomic_bool attention;
+    atomic_bool running; /* inside (or about to enter) KVM_RUN: interrupts must kick */
+    pthread_mutex_t lock; /* pending and wake */
+    pthread_cond_t wake;  /* signalled when an interrupt is queued */
+    uint64_t pending[4];  /* pending vectors, one bit each */
 };
 uint64_t zxr_thread_token(void);
 /* Sends the kick signal to a thread inside KVM_RUN (see vcpu.c). */
@@ -141,7 +173,12 @@ zx_status_t zxr_vcpu_run(struct zxr_vcpu *vcpu, zx_port_packet_t *packet);
  * access (write or read of gpa) that just exited. */
 void zxr_decode_mem_instruction(struct zxr_vcpu *vcpu, bool write, uint64_t gpa,
                                 zx_packet_guest_mem_t *mem);
-/* True if the I/O exit came from a string instruction (INS/OUTS). */
-bool zxr_is_string_io(struct zxr_vcpu *vcpu);
+/* True if the I/O exit (direction, port, size, data as KVM reports them) came from a string
+ * instruction (INS/OUTS). */
+bool zxr_is_string_io(struct zxr_vcpu *vcpu, bool input, uint16_t port, uint8_t size,
+                      const void *data);
+/* RAX at the last exit. */
+uint64_t zxr_exit_rax(struct zxr_vcpu *vcpu);
+void zxr_decoder_close(struct zxr_vcpu *vcpu);
 
 #endif

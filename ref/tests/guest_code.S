@@ -95,6 +95,15 @@ blob guest_io_out
     exit_guest
 end_blob guest_io_out
 
+/* Back to back: OUTs to two ports, the second after a byte that looks like OUTSB (6E). */
+blob guest_io_out_pair
+    mov $0x6E, %al
+    out %al, $IO_PORT
+    mov $IO_PORT + 1, %dx
+    out %al, %dx
+    exit_guest
+end_blob guest_io_out_pair
+
 blob guest_io_in
     in $IO_PORT, %al
     mov %rax, %rbx

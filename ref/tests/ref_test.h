@@ -13,6 +13,7 @@
 GUEST_BLOB(guest_exit);
 GUEST_BLOB(guest_state);
 GUEST_BLOB(guest_io_out);
+GUEST_BLOB(guest_io_out_pair);
 GUEST_BLOB(guest_io_in);
 GUEST_BLOB(guest_io_in32);
 GUEST_BLOB(guest_io_no_trap);

@@ -164,6 +164,34 @@ START_TEST(thread_safe) {
 }
 END_TEST
 
+/* The table grows past any fixed size; lookups still find every handle, and a value closed
+ * and created again many times over does not come back at once. */
+START_TEST(many_live_handles) {
+    enum { COUNT = 100000 };
+    static zx_handle_t handles[COUNT];
+    zx_handle_t event;
+    ASSERT_OK(zx_event_create(0, &event));
+    for (int i = 0; i < COUNT; i++) {
+        ASSERT_OK(zx_handle_duplicate(event, ZX_RIGHT_SAME_RIGHTS, &handles[i]));
+        ck_assert_uint_eq(handles[i] & ZX_HANDLE_FIXED_BITS_MASK, ZX_HANDLE_FIXED_BITS_MASK);
+    }
+    for (int i = 0; i < COUNT; i += 997)
+        ck_assert_uint_eq(basic_info(handles[i]).koid, basic_info(event).koid);
+    for (int i = 0; i < COUNT; i++)
+        ASSERT_OK(zx_handle_close(handles[i]));
+    ASSERT_STATUS(zx_handle_close(handles[COUNT / 2]), ZX_ERR_BAD_HANDLE);
+    zx_handle_t first, again;
+    ASSERT_OK(zx_handle_duplicate(event, ZX_RIGHT_SAME_RIGHTS, &first));
+    ASSERT_OK(zx_handle_close(first));
+    for (int i = 0; i < 1000; i++) {
+        ASSERT_OK(zx_handle_duplicate(event, ZX_RIGHT_SAME_RIGHTS, &again));
+        ck_assert_uint_ne(again, first);
+        ASSERT_OK(zx_handle_close(again));
+    }
+    ASSERT_OK(zx_handle_close(event));
+}
+END_TEST
+
 Suite *handle_suite(void) {
     Suite *s = suite_create("handles");
     TCase *t = tcase_create("handles");
@@ -175,6 +203,7 @@ Suite *handle_suite(void) {
     tcase_add_test(t, get_info_rules);
     tcase_add_test(t, lookup_order);
     tcase_add_test(t, thread_safe);
+    tcase_add_test(t, many_live_handles);
     tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     return s;

@@ -53,6 +53,23 @@ START_TEST(io_out) {
 }
 END_TEST
 
+/* Each OUT is reported once, as itself, wherever KVM leaves RIP at the exit. */
+START_TEST(io_out_back_to_back) {
+    struct fixture f;
+    fixture_setup(&f, BLOB(guest_io_out_pair));
+    ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_IO, IO_PORT, 2, NONE, TRAP_KEY));
+    for (uint16_t port = IO_PORT; port <= IO_PORT + 1; port++) {
+        zx_port_packet_t packet;
+        ASSERT_OK(zx_vcpu_resume(f.vcpu, &packet));
+        ck_assert_uint_eq(packet.type, ZX_PKT_TYPE_GUEST_IO);
+        ck_assert_uint_eq(packet.guest_io.port, port);
+        ck_assert_uint_eq(packet.guest_io.u8, 0x6E);
+    }
+    resume_and_clean_exit(&f);
+    fixture_teardown(&f);
+}
+END_TEST
+
 static void io_in(const uint8_t *code, size_t len, uint8_t size, uint64_t expected_rbx) {
     struct fixture f;
     fixture_setup(&f, code, len);
@@ -332,6 +349,7 @@ Suite *run_suite(void) {
     tcase_add_test(t, io_in_dword);
     tcase_add_test(t, io_without_trap);
     tcase_add_test(t, io_string_and_rep);
+    tcase_add_test(t, io_out_back_to_back);
     tcase_add_test(t, mem_write);
     tcase_add_test(t, mem_read);
     tcase_add_test(t, mem_without_trap);
