@@ -1,0 +1,79 @@
+# harness/: the conformance runner build/harness/zxconform, which dlopens an implementation
+# (IMPL) and runs the generated table (build/gen/conformance_tables.c) and the guest tests.
+HARNESS_CFLAGS   := $(CFLAGS_COMMON) -D_GNU_SOURCE -Iharness $(shell pkg-config --cflags check)
+HARNESS_LIBS     := $(shell pkg-config --libs check) -ldl
+HARNESS_SRCS     := $(wildcard harness/*.c) $(wildcard harness/guest_tests/*.c)
+HARNESS_OBJS     := $(HARNESS_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/harness/clause_index.o
+HARNESS_HEADERS  := $(wildcard harness/*.h) $(wildcard include/zircon/*.h include/zircon/*/*.h)
+HARNESS_BIN      := $(BUILD)/harness/zxconform
+# The harness's own test build: the same runner on a small hand-written table.
+HARNESS_SAMPLE_BIN := $(BUILD)/harness/zxconform-sample
+FILTER           ?=
+HARNESS_FILTER_ARGS = $(foreach f,$(FILTER),--filter $(f))
+# Tests of make conformance/mutants run where /dev/kvm works (natively or in vm-run's VM).
+HARNESS_RUN      := $(VMRUN) --
+
+$(BUILD)/harness/%.o: harness/%.c $(HARNESS_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HARNESS_CFLAGS) -c -o $@ $<
+
+$(BUILD)/harness/clause_index.c: harness/clause_index.py $(wildcard spec/*.md gen/*.py)
+	@mkdir -p $(dir $@)
+	if [ -f gen/zxgen.py ]; then $(PYTHON) gen/zxgen.py clauses spec/*.md; fi \
+	    | $(PYTHON) harness/clause_index.py > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/harness/clause_index.o: $(BUILD)/harness/clause_index.c
+	$(CC) $(HARNESS_CFLAGS) -c -o $@ $<
+
+$(BUILD)/harness/conformance_tables.o: $(BUILD)/gen/conformance_tables.c harness/conformance_table.h
+	$(CC) $(HARNESS_CFLAGS) -c -o $@ $<
+
+$(HARNESS_BIN): $(HARNESS_OBJS) $(BUILD)/harness/conformance_tables.o $(GUESTS_OBJS)
+	$(CC) -o $@ $^ $(HARNESS_LIBS)
+
+$(HARNESS_SAMPLE_BIN): $(HARNESS_OBJS) $(BUILD)/harness/tests/sample_table.o $(GUESTS_OBJS)
+	$(CC) -o $@ $^ $(HARNESS_LIBS)
+
+.PHONY: harness harness-check
+harness: $(HARNESS_BIN)
+
+conformance: $(HARNESS_BIN) $(IMPL)
+	$(HARNESS_RUN) $(HARNESS_BIN) --impl $(IMPL) --results $(RESULTS) $(HARNESS_FILTER_ARGS)
+
+# Mutants: the reference with one behaviour changed each (harness/mutants/*.c).
+HARNESS_MUTANT_SRCS := $(wildcard harness/mutants/*.c)
+HARNESS_MUTANTS     := $(HARNESS_MUTANT_SRCS:harness/mutants/%.c=$(BUILD)/harness/mutants/%.so)
+
+$(BUILD)/harness/mutants/%.so: harness/mutants/%.c harness/mutants/mutant.h $(IMPL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -fPIC -shared -o $@ $< -L$(BUILD)/ref -Wl,--no-as-needed -lzxref \
+	    -Wl,-rpath,'$$ORIGIN/../../ref' -ldl
+
+mutants: $(HARNESS_BIN) $(HARNESS_MUTANTS)
+	@mkdir -p $(BUILD)/harness/mutant-results
+	$(HARNESS_RUN) $(PYTHON) harness/mutants.py $(HARNESS_BIN) $(BUILD)/ref/libzxref.so \
+	    $(BUILD)/harness/mutants $(BUILD)/harness/mutant-results
+
+CHECK_TARGETS += mutants
+
+# The harness's own tests: the runner on the sample table (against the reference and against an
+# implementation that exports nothing), expectations, determinism, and compare.py.
+HARNESS_REF          := $(BUILD)/ref/libzxref.so
+HARNESS_EMPTY_IMPL   := $(BUILD)/harness/tests/libempty.so
+HARNESS_CHECK_DIR    := $(BUILD)/harness/check
+HARNESS_CHECK_FILTER := zx_vcpu_create zx_handle_duplicate zx_port_wait trap_
+
+$(HARNESS_EMPTY_IMPL): harness/tests/empty_impl.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -fPIC -shared -o $@ $<
+
+harness-check: $(HARNESS_BIN) $(HARNESS_SAMPLE_BIN) $(HARNESS_EMPTY_IMPL) $(HARNESS_REF)
+	$(HARNESS_RUN) env PYTHON=$(PYTHON) harness/tests/check.sh $(HARNESS_BIN) \
+	    $(HARNESS_SAMPLE_BIN) $(HARNESS_REF) $(HARNESS_EMPTY_IMPL) $(HARNESS_CHECK_DIR) \
+	    $(HARNESS_CHECK_FILTER)
+
+CHECK_TARGETS += harness-check
+
+# make compare: results/*.json -> results/report.md and results/report.html.
+compare:
+	$(PYTHON) harness/compare.py --results $(RESULTS) $(if $(REFERENCE),--reference $(REFERENCE))

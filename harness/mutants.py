@@ -1,0 +1,52 @@
+#!/usr/bin/python3
+"""make mutants: run the suite against the reference and against every mutant (build/harness/
+mutants/<name>.so, built from harness/mutants/<name>.c), and fail unless each mutant is caught,
+i.e. some test that passes on the reference does not pass on the mutant. Each mutant runs only
+the tests its source's `filter:` line names. Prints, per mutant, the tests and clauses that
+caught it."""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+FILTER = re.compile(r"filter:\s*(.+)$", re.M)
+
+
+def run(zxconform, impl, name, results, filters):
+    args = [zxconform, "--impl", impl, "--name", name, "--results", results,
+            "--expect", "/dev/null"]
+    for f in filters:
+        args += ["--filter", f]
+    subprocess.run(args, stdout=subprocess.DEVNULL, check=False)
+    with open(f"{results}/{name}.json") as f:
+        return {t["name"]: t for t in json.load(f)["tests"]}
+
+
+def main(zxconform, reference, mutant_dir, results):
+    sources = sorted(pathlib.Path("harness/mutants").glob("*.c"))
+    print(f"mutants: running the suite against the reference ({reference})", flush=True)
+    reference_tests = run(zxconform, reference, "reference", results, [])
+    passing = {name for name, t in reference_tests.items() if t["status"] == "pass"}
+    missed = []
+    for source in sources:
+        name = source.stem
+        filters = FILTER.search(source.read_text()).group(1).split()
+        tests = run(zxconform, f"{mutant_dir}/{name}.so", f"mutant-{name}", results, filters)
+        # A missing symbol would be a vacuous catch: only real failures count.
+        caught = [t for n, t in tests.items()
+                  if n in passing and t["status"] not in ("pass", "not_implemented")]
+        if caught:
+            print(f"CAUGHT  {name}: by {len(caught)} tests, e.g.")
+            for t in caught[:3]:
+                print(f"          {t['name']} [{t['clause_id']}] {t['status']}: {t['message']}")
+        else:
+            print(f"MISSED  {name}: every test of --filter {' '.join(filters)} passed")
+            missed.append(name)
+        sys.stdout.flush()
+    print(f"mutants: {len(sources) - len(missed)} of {len(sources)} caught")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

@@ -1,0 +1,42 @@
+/* The list of tests of one run (table rows and guest tests, after --filter) and their results. */
+#ifndef ZXCONFORM_TESTS_H
+#define ZXCONFORM_TESTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "expect.h"
+#include "zxc.h"
+
+#define ZXC_MAX_CLAUSES_PER_TEST 16
+
+enum zxc_outcome { ZXC_OK, ZXC_EXPECTED_FAILURE, ZXC_UNEXPECTED_FAILURE, ZXC_UNEXPECTED_PASS };
+
+struct zxc_test {
+    const char *name;
+    const char *clauses[ZXC_MAX_CLAUSES_PER_TEST]; /* the first is the primary clause */
+    int n_clauses;
+    const struct zxc_row *row;           /* a table row, or */
+    const struct zxc_guest_test *guest;  /* a hand-written guest test */
+    const struct zxc_expectation *expectation;
+    /* Filled by the run. */
+    const char *status; /* pass, fail, crash, timeout, not_implemented, not_testable */
+    char *message;
+    double duration_s;
+    enum zxc_outcome outcome;
+};
+
+struct zxc_test_list {
+    struct zxc_test *tests;
+    size_t count;
+};
+
+/* Every test whose name, clause id or call name contains one of `filters` (all if none). */
+bool zxc_tests_select(const char *const *filters, int n_filters, struct zxc_test_list *out);
+
+/* Runs the tests with libcheck (fork mode, timeouts), printing progress; fills the results. */
+void zxc_tests_run(struct zxc_test_list *list, const char *tap_path, const char *xml_path);
+
+const char *zxc_outcome_name(enum zxc_outcome outcome);
+
+#endif
