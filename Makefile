@@ -10,7 +10,11 @@ PYTHON     ?= /usr/bin/python3
 VMRUN      := scripts/vm-run
 CC         ?= gcc
 CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
-IMPL       ?= $(BUILD)/ref/libzxref.so
+# Products that other folders' rules depend on, named here because module files are included in
+# alphabetical order and prerequisites are expanded as they are read.
+REF_LIB    := $(BUILD)/ref/libzxref.so
+HARNESS_BIN := $(BUILD)/harness/zxconform
+IMPL       ?= $(REF_LIB)
 
 # Filled in by the module files.
 CHECK_TARGETS :=

@@ -5,7 +5,6 @@ HARNESS_LIBS     := $(shell pkg-config --libs check) -ldl
 HARNESS_SRCS     := $(wildcard harness/*.c) $(wildcard harness/guest_tests/*.c)
 HARNESS_OBJS     := $(HARNESS_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/harness/clause_index.o
 HARNESS_HEADERS  := $(wildcard harness/*.h) $(wildcard include/zircon/*.h include/zircon/*/*.h)
-HARNESS_BIN      := $(BUILD)/harness/zxconform
 # The harness's own test build: the same runner on a small hand-written table.
 HARNESS_SAMPLE_BIN := $(BUILD)/harness/zxconform-sample
 FILTER           ?=

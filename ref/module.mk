@@ -1,5 +1,4 @@
 # ref/: the reference implementation on Linux KVM (build/ref/libzxref.so) and its own tests.
-REF_LIB        := $(BUILD)/ref/libzxref.so
 REF_SRCS       := $(wildcard ref/*.c)
 REF_HDRS       := $(wildcard ref/*.h include/zircon/*.h include/zircon/syscalls/*.h)
 REF_TEST_SRCS  := $(wildcard ref/tests/*.c ref/tests/*.S)
