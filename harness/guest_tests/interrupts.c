@@ -79,3 +79,9 @@ ZXC_TEST(interrupt_wakes_hlt) {
     zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.3", "guest_mem.addr", ZXC_EXIT_ADDR, p.guest_mem.addr);
     zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.3", "vector whose ISR ran (rax)", 32, zxc_read_state(l.vcpu).rax);
 }
+
+/* Zircon's vcpu_nmi_priority: with 32 and then the NMI pending, the NMI is delivered first. */
+ZXC_TEST(interrupt_nmi_priority) {
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.1");
+    inject((const uint32_t[]){32, 2}, 2, 2);
+}
