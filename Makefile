@@ -29,9 +29,16 @@ help:
 deps:
 	@scripts/deps
 
+# Every command that builds or runs installs what is missing first, before any rule (or any
+# pkg-config in a module file) is evaluated.
+ifneq ($(filter-out help deps clean,$(or $(MAKECMDGOALS),help)),)
+DEPS_FAILED := $(shell scripts/deps >&2 || echo yes)
+$(if $(DEPS_FAILED),$(error scripts/deps could not install what zxconform needs (see above)))
+endif
+
 include $(wildcard */module.mk)
 
-check: deps $(CHECK_TARGETS)
+check: $(CHECK_TARGETS)
 	@$(MAKE) --no-print-directory gen-coverage
 	@echo "make check: all $(words $(CHECK_TARGETS)) test groups passed ($(CHECK_TARGETS))"
 

@@ -1,7 +1,7 @@
 # harness/: the conformance runner build/harness/zxconform, which dlopens an implementation
 # (IMPL) and runs the generated table (build/gen/conformance_tables.c) and the guest tests.
-HARNESS_CFLAGS   := $(CFLAGS_COMMON) -D_GNU_SOURCE -Iharness $(shell pkg-config --cflags check)
-HARNESS_LIBS     := $(shell pkg-config --libs check) -ldl
+HARNESS_CFLAGS   = $(CFLAGS_COMMON) -D_GNU_SOURCE -Iharness $(shell pkg-config --cflags check)
+HARNESS_LIBS     = $(shell pkg-config --libs check) -ldl
 HARNESS_SRCS     := $(wildcard harness/*.c) $(wildcard harness/guest_tests/*.c)
 HARNESS_OBJS     := $(HARNESS_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/harness/clause_index.o
 HARNESS_HEADERS  := $(wildcard harness/*.h) $(wildcard include/zircon/*.h include/zircon/*/*.h)

@@ -4,11 +4,11 @@ REF_HDRS       := $(wildcard ref/*.h include/zircon/*.h include/zircon/syscalls/
 REF_TEST_SRCS  := $(wildcard ref/tests/*.c ref/tests/*.S)
 REF_TEST_HDRS  := $(wildcard ref/tests/*.h)
 REF_TESTS      := $(BUILD)/ref/tests/ref_tests
-REF_CFLAGS     := $(CFLAGS_COMMON) -D_GNU_SOURCE -fPIC -fvisibility=hidden -pthread $(shell pkg-config --cflags capstone)
-REF_LDFLAGS    := -shared -Wl,--version-script=ref/exports.map -Wl,-z,defs -pthread \
+REF_CFLAGS     = $(CFLAGS_COMMON) -D_GNU_SOURCE -fPIC -fvisibility=hidden -pthread $(shell pkg-config --cflags capstone)
+REF_LDFLAGS    = -shared -Wl,--version-script=ref/exports.map -Wl,-z,defs -pthread \
                   $(shell pkg-config --libs capstone)
 REF_TEST_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -pthread -Iref/tests
-REF_TEST_LIBS  := $(shell pkg-config --libs check) -pthread
+REF_TEST_LIBS  = $(shell pkg-config --libs check) -pthread
 
 # Sanitizer build: the same sources with ASan and UBSan, in its own folder.
 REF_SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
