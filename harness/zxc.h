@@ -17,8 +17,8 @@
 
 /* Every symbol the harness may look up. The optional ones are marked in impl.c. */
 #define ZXC_IMPL_SYMBOLS(X) \
-    X(zx_handle_close) X(zx_handle_duplicate) X(zx_object_get_info) \
-    X(zx_vmo_create) X(zx_vmo_read) X(zx_vmo_write) \
+    X(zx_handle_close) X(zx_handle_duplicate) X(zx_handle_replace) X(zx_object_get_info) \
+    X(zx_vmo_create) X(zx_vmo_read) X(zx_vmo_write) X(zx_vmo_get_size) \
     X(zx_port_create) X(zx_port_queue) X(zx_port_wait) X(zx_event_create) \
     X(zx_guest_create) X(zx_guest_set_trap) X(zx_vcpu_create) X(zx_vcpu_resume) \
     X(zx_vcpu_interrupt) X(zx_vcpu_read_state) X(zx_vcpu_write_state) \
