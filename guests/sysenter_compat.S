@@ -6,18 +6,7 @@
 .text
 .code64
     load_rings_gdt
-    mov $0x174, %ecx                // IA32_SYSENTER_CS
-    mov $KERNEL_CODE64, %eax
-    xor %edx, %edx
-    wrmsr
-    mov $0x175, %ecx                // IA32_SYSENTER_ESP
-    mov $0x80000, %eax
-    wrmsr
-    mov $0x176, %ecx                // IA32_SYSENTER_EIP
-    lea kernel_entry(%rip), %rax
-    mov %rax, %rdx
-    shr $32, %rdx
-    wrmsr
+    enable_sysenter kernel_entry
     lea user(%rip), %rdx
     mov $USER_STACK, %rcx
     xor %eax, %eax
