@@ -55,17 +55,44 @@ uint64_t zxr_exit_rax(struct zxr_vcpu *vcpu) {
     return cpu_at_exit(vcpu, &c) ? c.regs->rax : 0;
 }
 
+/* While rec is not NULL, notes the aligned words under [pa, pa + len) for zxr_is_string_io's
+ * cache, or spoils the recording when it cannot. */
+static void record(struct zxr_io_cache *rec, const struct zxr_vmo *mem, uint64_t pa, size_t len) {
+    if (rec == NULL)
+        return;
+    for (uint64_t word = pa & ~7ull; word < pa + len && rec->recording; word += 8) {
+        if (word >= mem->size || mem->size - word < 8 || rec->words == ZXR_IO_WORDS) {
+            rec->recording = false;
+            return;
+        }
+        int i = 0;
+        while (i < rec->words && rec->word_pa[i] != word)
+            i++;
+        if (i == rec->words) {
+            rec->word_pa[i] = word;
+            memcpy(&rec->word[i], mem->map + word, sizeof(rec->word[i]));
+            rec->words++;
+        }
+    }
+}
+
 /* Reads a page-table entry of `size` bytes at guest-physical pa. */
-static bool read_entry(const struct zxr_vmo *mem, uint64_t pa, size_t size, uint64_t *entry) {
-    if (pa >= mem->size || mem->size - pa < size)
+static bool read_entry(struct zxr_io_cache *rec, const struct zxr_vmo *mem, uint64_t pa,
+                       size_t size, uint64_t *entry) {
+    if (pa >= mem->size || mem->size - pa < size) {
+        if (rec != NULL)
+            rec->recording = false;
         return false;
+    }
+    record(rec, mem, pa, size);
     *entry = 0;
     memcpy(entry, mem->map + pa, size);
     return (*entry & PTE_PRESENT) != 0;
 }
 
-static bool walk_cache_holds(const struct zxr_vmo *mem, const struct zxr_walk_cache *w,
-                             uint64_t table, uint64_t la, int levels) {
+static bool walk_cache_holds(struct zxr_io_cache *rec, const struct zxr_vmo *mem,
+                             const struct zxr_walk_cache *w, uint64_t table, uint64_t la,
+                             int levels) {
     if (w->levels != levels || w->root != table || w->la_page != la >> 12)
         return false;
     for (int i = 0; i < w->used; i++) {
@@ -74,13 +101,16 @@ static bool walk_cache_holds(const struct zxr_vmo *mem, const struct zxr_walk_ca
         if (entry != w->entry[i])
             return false;
     }
+    for (int i = 0; i < w->used; i++)
+        record(rec, mem, w->entry_pa[i], sizeof(w->entry[i]));
     return true;
 }
 
 /* Walks levels of 512 8-byte entries from table; remembers the walk in cache. */
-static bool walk64(const struct zxr_vmo *mem, struct zxr_walk_cache *cache, uint64_t table,
-                   uint64_t la, int levels, uint64_t *pa) {
-    if (walk_cache_holds(mem, cache, table, la, levels)) {
+static bool walk64(struct zxr_io_cache *rec, const struct zxr_vmo *mem,
+                   struct zxr_walk_cache *cache, uint64_t table, uint64_t la, int levels,
+                   uint64_t *pa) {
+    if (walk_cache_holds(rec, mem, cache, table, la, levels)) {
         *pa = cache->pa_page | (la & 0xFFF);
         return true;
     }
@@ -88,7 +118,7 @@ static bool walk64(const struct zxr_vmo *mem, struct zxr_walk_cache *cache, uint
     for (int level = levels; level >= 1; level--) {
         int shift = 12 + 9 * (level - 1);
         uint64_t entry, entry_pa = table + ((la >> shift) & 511) * 8;
-        if (!read_entry(mem, entry_pa, 8, &entry))
+        if (!read_entry(rec, mem, entry_pa, 8, &entry))
             return false;
         w.entry_pa[w.used] = entry_pa;
         w.entry[w.used++] = entry;
@@ -108,34 +138,37 @@ static bool walk64(const struct zxr_vmo *mem, struct zxr_walk_cache *cache, uint
 static bool translate(struct zxr_vcpu *vcpu, const struct cpu *c, uint64_t la, uint64_t *pa) {
     const struct kvm_sregs *s = c->sregs;
     const struct zxr_vmo *mem = vcpu->guest->physmem;
+    struct zxr_io_cache *rec = vcpu->io.recording ? &vcpu->io : NULL;
     if (!(s->cr0 & CR0_PG)) {
         *pa = (uint32_t)la;
         return true;
     }
     if (c->long_mode && !(s->cr4 & CR4_LA57))
-        return walk64(mem, &vcpu->walk, s->cr3 & PTE_ADDR, la, 4, pa);
+        return walk64(rec, mem, &vcpu->walk, s->cr3 & PTE_ADDR, la, 4, pa);
     if (!c->long_mode && (s->cr4 & CR4_PAE)) {
         uint64_t pdpte;
         la = (uint32_t)la;
-        if (!read_entry(mem, (s->cr3 & 0xFFFFFFE0u) + (la >> 30) * 8, 8, &pdpte))
+        if (!read_entry(rec, mem, (s->cr3 & 0xFFFFFFE0u) + (la >> 30) * 8, 8, &pdpte))
             return false;
-        return walk64(mem, &vcpu->walk, pdpte & PTE_ADDR, la, 2, pa);
+        return walk64(rec, mem, &vcpu->walk, pdpte & PTE_ADDR, la, 2, pa);
     }
     if (!c->long_mode) { /* 32-bit paging: 4-byte entries, 4 MiB pages with PSE */
         uint64_t pde, pte;
         la = (uint32_t)la;
-        if (!read_entry(mem, (s->cr3 & 0xFFFFF000u) + (la >> 22) * 4, 4, &pde))
+        if (!read_entry(rec, mem, (s->cr3 & 0xFFFFF000u) + (la >> 22) * 4, 4, &pde))
             return false;
         if ((pde & PTE_LARGE) && (s->cr4 & CR4_PSE)) {
             *pa = (pde & 0xFFC00000u) | (la & 0x3FFFFF);
             return true;
         }
-        if (!read_entry(mem, (pde & 0xFFFFF000u) + ((la >> 12) & 1023) * 4, 4, &pte))
+        if (!read_entry(rec, mem, (pde & 0xFFFFF000u) + ((la >> 12) & 1023) * 4, 4, &pte))
             return false;
         *pa = (pte & 0xFFFFF000u) | (la & 0xFFF);
         return true;
     }
-    /* Five-level paging: rare enough to ask KVM. */
+    /* Five-level paging: rare enough to ask KVM (and not to cache). */
+    if (rec != NULL)
+        rec->recording = false;
     struct kvm_translation tr = {.linear_address = la};
     if (ioctl(vcpu->fd, KVM_TRANSLATE, &tr) != 0 || !tr.valid)
         return false;
@@ -156,6 +189,7 @@ static size_t fetch(struct zxr_vcpu *vcpu, const struct cpu *c, uint64_t la, uin
         if (n > mem->size - pa)
             n = mem->size - pa;
         memcpy(buf + done, mem->map + pa, n);
+        record(vcpu->io.recording ? &vcpu->io : NULL, mem, pa, n);
         done += n;
     }
     return done;
@@ -187,6 +221,50 @@ static bool plain_io_starts(const uint8_t *b, size_t len, uint16_t port, uint16_
                         (len >= 2 && (b[0] & 0xFC) == 0xE4 && b[1] == port));
 }
 
+/* The bytes at RIP and the 2 before it: a loop of I/O exits runs the same instruction again
+ * and again, so they are read (with a page walk) only when the cache no longer holds. */
+static bool io_cache_holds(const struct zxr_vcpu *vcpu, const struct cpu *c) {
+    const struct zxr_io_cache *io = &vcpu->io;
+    const struct kvm_sregs *s = c->sregs;
+    if (!io->valid || io->rip_linear != c->rip_linear || io->cr3 != s->cr3 ||
+        io->cr0 != s->cr0 || io->cr4 != s->cr4 || io->long_mode != c->long_mode)
+        return false;
+    const uint8_t *map = vcpu->guest->physmem->map;
+    uint64_t changed = 0; /* no early exit: the words almost always all match */
+    for (int i = 0; i < io->words; i++) {
+        uint64_t word;
+        memcpy(&word, map + io->word_pa[i], sizeof(word));
+        changed |= word ^ io->word[i];
+    }
+    return changed == 0;
+}
+static const struct zxr_io_cache *io_bytes(struct zxr_vcpu *vcpu, const struct cpu *c) {
+    struct zxr_io_cache *io = &vcpu->io;
+    if (io_cache_holds(vcpu, c))
+        return io;
+    *io = (struct zxr_io_cache){.rip_linear = c->rip_linear, .cr0 = c->sregs->cr0,
+                                .cr3 = c->sregs->cr3, .cr4 = c->sregs->cr4,
+                                .long_mode = c->long_mode, .recording = true};
+    io->got = (uint8_t)fetch(vcpu, c, c->rip_linear, io->at, sizeof(io->at));
+    io->before_ok = fetch(vcpu, c, c->rip_linear - 2, io->before, 2) == 2;
+    io->valid = io->recording;
+    io->recording = false;
+    return io;
+}
+
+/* True if the size bytes of data are the low bytes of RAX (no memcmp call for the usual sizes). */
+static bool sends_rax(const void *data, uint64_t rax, uint8_t size) {
+    uint8_t b;
+    uint16_t w;
+    uint32_t d;
+    switch (size) {
+    case 1: memcpy(&b, data, 1); return b == (uint8_t)rax;
+    case 2: memcpy(&w, data, 2); return w == (uint16_t)rax;
+    case 4: memcpy(&d, data, 4); return d == (uint32_t)rax;
+    default: return memcmp(data, &rax, size) == 0;
+    }
+}
+
 /* KVM leaves RIP on an IN and an INS (it must write the destination when user space answers).
  * For an OUT it depends on the path: its fast path leaves RIP on a plain OUT, its emulator
  * (which runs OUTS, and plain OUT where the fast path is not used, e.g. nested) moves RIP past
@@ -197,19 +275,18 @@ static bool plain_io_starts(const uint8_t *b, size_t len, uint16_t port, uint16_
 bool zxr_is_string_io(struct zxr_vcpu *vcpu, bool input, uint16_t port, uint8_t size,
                       const void *data) {
     struct cpu c;
-    uint8_t at[X86_MAX_INST_LEN], before[2];
     if (!cpu_at_exit(vcpu, &c))
         return false;
+    const struct zxr_io_cache *io = io_bytes(vcpu, &c);
     uint16_t dx = (uint16_t)c.regs->rdx;
-    size_t got = fetch(vcpu, &c, c.rip_linear, at, sizeof(at));
-    size_t op = prefix_length(at, got, c.long_mode);
+    size_t op = prefix_length(io->at, io->got, c.long_mode);
     if (input)
-        return op < got && (at[op] & 0xFE) == 0x6C;
-    if (memcmp(data, &c.regs->rax, size) != 0)
+        return op < io->got && (io->at[op] & 0xFE) == 0x6C;
+    if (!sends_rax(data, c.regs->rax, size))
         return true; /* a plain OUT sends RAX */
-    if (fetch(vcpu, &c, c.rip_linear - 2, before, 2) == 2 && plain_io_ends(before, port, dx))
+    if (io->before_ok && plain_io_ends(io->before, port, dx))
         return false;
-    return !plain_io_starts(at + op, got - op, port, dx);
+    return !plain_io_starts(io->at + op, io->got - op, port, dx);
 }
 
 /* ---- MEM: Capstone. ---- */

@@ -25,7 +25,8 @@
 
 /* ---- thread identity: a token per thread, never reused (unlike pthread_t or tids). ---- */
 static atomic_ullong next_thread_token = 1;
-static _Thread_local uint64_t thread_token;
+/* initial-exec: read at every resume, and the general model costs a __tls_get_addr call. */
+static _Thread_local uint64_t thread_token __attribute__((tls_model("initial-exec")));
 
 uint64_t zxr_thread_token(void) {
     if (thread_token == 0)

@@ -213,10 +213,10 @@ zx_status_t zxr_vcpu_run(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         if (!v->exit_pending) {
             prepare_entry(v);
             int r = ioctl(v->fd, KVM_RUN, 0);
-            int err = errno;
             atomic_store(&v->running, false);
             v->run->immediate_exit = 0; /* a later kick sets it again, and costs one EINTR */
             if (r != 0) {
+                int err = errno; /* only here: reading errno is a call */
                 if (err == EINTR || err == EAGAIN) {
                     consume_blocked_kick();
                     continue;

@@ -135,6 +135,21 @@ struct zxr_walk_cache {
     int used;   /* entries read */
     uint64_t entry_pa[4], entry[4];
 };
+/* The instruction bytes around RIP that the last I/O exit read, with every guest-memory word
+ * (aligned 8 bytes) the read touched: page-table entries and the bytes themselves. While the
+ * registers that steer the walk and all those words are unchanged, the bytes are the same. */
+#define ZXR_IO_WORDS 24
+struct zxr_io_cache {
+    uint64_t rip_linear, cr0, cr3, cr4;
+    bool long_mode;
+    bool valid;
+    bool recording; /* the slow path is reading; cleared if a read cannot be recorded */
+    uint8_t got;    /* bytes of at[] read from RIP on */
+    bool before_ok; /* before[] (the 2 bytes ending at RIP) could be read */
+    uint8_t at[15], before[2];
+    int words;
+    uint64_t word_pa[ZXR_IO_WORDS], word[ZXR_IO_WORDS];
+};
 struct zxr_vcpu {
     struct zxr_object base;
     struct zxr_guest *guest; /* holds a reference */
@@ -153,6 +168,7 @@ struct zxr_vcpu {
     struct zxr_decoded_write last_write;
     void *packet_written; /* the packet pointer the last resume wrote to */
     struct zxr_walk_cache walk;
+    struct zxr_io_cache io;
     bool halted;          /* guest executed HLT; waiting for an interrupt */
     bool pending_left;    /* vectors stayed pending after the last injection */
     bool exit_pending;    /* completing an exit produced another exit, not yet handled */

@@ -138,6 +138,21 @@ blob guest_io_rep
 1:  .byte 0x55, 0x66
 end_blob guest_io_rep
 
+/* A plain OUT that the guest then overwrites: the 2 NOPs before it become an OUTS (ds outsb)
+ * sending the same byte as AL, which exits with RIP where the OUT was, and the OUT becomes 2
+ * NOPs. Only the new instruction bytes tell the second exit apart. */
+blob guest_io_rewritten
+    lea 2f(%rip), %rsi
+    mov $IO_PORT, %dx
+    mov $0x55, %al
+0:  nop
+    nop
+    out %al, $IO_PORT
+    movl $0x90906E3E, 0b(%rip)
+    jmp 0b
+2:  .byte 0x55
+end_blob guest_io_rewritten
+
 blob guest_mem_write
     movq $0, TRAP_ADDR
     exit_guest

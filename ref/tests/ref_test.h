@@ -19,6 +19,7 @@ GUEST_BLOB(guest_io_in32);
 GUEST_BLOB(guest_io_no_trap);
 GUEST_BLOB(guest_io_string);
 GUEST_BLOB(guest_io_rep);
+GUEST_BLOB(guest_io_rewritten);
 GUEST_BLOB(guest_mem_write);
 GUEST_BLOB(guest_mem_read);
 GUEST_BLOB(guest_mem_no_trap);

@@ -120,6 +120,20 @@ START_TEST(io_string_and_rep) {
 }
 END_TEST
 
+/* What is cached about the instruction at an IO exit does not outlive its bytes. */
+START_TEST(io_rewritten_to_string) {
+    struct fixture f;
+    fixture_setup(&f, BLOB(guest_io_rewritten));
+    ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_IO, IO_PORT, 1, NONE, TRAP_KEY));
+    zx_port_packet_t packet;
+    ASSERT_OK(zx_vcpu_resume(f.vcpu, &packet));
+    ck_assert_uint_eq(packet.type, ZX_PKT_TYPE_GUEST_IO);
+    ck_assert_uint_eq(packet.guest_io.u8, 0x55);
+    ASSERT_STATUS(zx_vcpu_resume(f.vcpu, &packet), ZX_ERR_NOT_SUPPORTED);
+    fixture_teardown(&f);
+}
+END_TEST
+
 START_TEST(mem_write) {
     struct fixture f;
     fixture_setup(&f, BLOB(guest_mem_write));
@@ -349,6 +363,7 @@ Suite *run_suite(void) {
     tcase_add_test(t, io_in_dword);
     tcase_add_test(t, io_without_trap);
     tcase_add_test(t, io_string_and_rep);
+    tcase_add_test(t, io_rewritten_to_string);
     tcase_add_test(t, io_out_back_to_back);
     tcase_add_test(t, mem_write);
     tcase_add_test(t, mem_read);
