@@ -3,8 +3,5 @@
 zx_status_t zx_guest_create(zx_handle_t resource, uint32_t options, zx_handle_t physmem_vmo, zx_handle_t* out) {
     zx_handle_t guest;
     zx_status_t status = REAL(zx_guest_create)(resource, options, physmem_vmo, &guest);
-    if (status != ZX_OK) return status;
-    zx_info_handle_basic_t info;
-    REAL(zx_object_get_info)(guest, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL);
-    return REAL(zx_handle_replace)(guest, info.rights & ~ZX_RIGHT_WRITE, out);
+    return mutant_without_right(status, guest, ZX_RIGHT_WRITE, out);
 }

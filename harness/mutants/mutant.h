@@ -7,6 +7,7 @@
 
 #include <dlfcn.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
 #include <zircon/zxconform.h>
 
 static inline void *mutant_real(const char *name) {
@@ -16,5 +17,14 @@ static inline void *mutant_real(const char *name) {
 }
 
 #define REAL(name) ((__typeof__(&name))mutant_real(#name))
+
+/* For mutants whose new handles lack a default right: hands out `created` without `right`. */
+static inline zx_status_t mutant_without_right(zx_status_t status, zx_handle_t created,
+                                               zx_rights_t right, zx_handle_t* out) {
+    if (status != ZX_OK) return status;
+    zx_info_handle_basic_t info;
+    REAL(zx_object_get_info)(created, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL);
+    return REAL(zx_handle_replace)(created, info.rights & ~right, out);
+}
 
 #endif

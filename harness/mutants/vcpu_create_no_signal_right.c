@@ -3,8 +3,5 @@
 zx_status_t zx_vcpu_create(zx_handle_t guest, uint32_t options, zx_vaddr_t entry, zx_handle_t* out) {
     zx_handle_t vcpu;
     zx_status_t status = REAL(zx_vcpu_create)(guest, options, entry, &vcpu);
-    if (status != ZX_OK) return status;
-    zx_info_handle_basic_t info;
-    REAL(zx_object_get_info)(vcpu, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL);
-    return REAL(zx_handle_replace)(vcpu, info.rights & ~ZX_RIGHT_SIGNAL, out);
+    return mutant_without_right(status, vcpu, ZX_RIGHT_SIGNAL, out);
 }
