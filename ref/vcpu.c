@@ -219,7 +219,7 @@ static bool on_owner_thread(const struct zxr_vcpu *vcpu) {
 }
 
 /* A bad packet pointer is refused before the guest runs, so the exit is not lost. The pointer
- * the last resume wrote to is not probed again (that costs a system call per exit): should it
+ * the last resume wrote to is not probed again (a probe costs as much as the copy): should it
  * have become unwritable since, the exit is lost and INVALID_ARGS returned, as in Zircon, which
  * never probes. */
 zx_status_t zx_vcpu_resume(zx_handle_t vcpu, zx_port_packet_t *packet) {

@@ -65,5 +65,6 @@ Suite *guest_suite(void);
 Suite *vcpu_suite(void);
 Suite *run_suite(void);
 Suite *fault_suite(void);
+Suite *user_pointer_suite(void);
 
 #endif
