@@ -4,7 +4,7 @@ REF_HDRS       := $(wildcard ref/*.h include/zircon/*.h include/zircon/syscalls/
 REF_TEST_SRCS  := $(wildcard ref/tests/*.c ref/tests/*.S)
 REF_TEST_HDRS  := $(wildcard ref/tests/*.h)
 REF_TESTS      := $(BUILD)/ref/tests/ref_tests
-REF_CFLAGS     = $(CFLAGS_COMMON) -D_GNU_SOURCE -fPIC -fvisibility=hidden -pthread $(shell pkg-config --cflags capstone)
+REF_CFLAGS     = $(CFLAGS_COMMON) -flto=auto -D_GNU_SOURCE -fPIC -fvisibility=hidden -pthread $(shell pkg-config --cflags capstone)
 REF_LDFLAGS    = -shared -Wl,--version-script=ref/exports.map -Wl,-z,defs -pthread \
                   $(shell pkg-config --libs capstone)
 REF_TEST_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -pthread -Iref/tests

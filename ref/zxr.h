@@ -118,7 +118,7 @@ void zxr_guest_free_vpid(struct zxr_guest *guest, uint32_t vpid);
 
 /* ---- vcpu.c / vcpu_run.c ---- */
 struct kvm_run;
-/* The last MEM write decode.c chose (see there): bytes before RIP, mode, memory operand. */
+/* The last MEM write mem_decode.c chose (see there): bytes before RIP, mode, memory operand. */
 struct zxr_decoded_write {
     uint8_t bytes[15];
     uint8_t len; /* 0: nothing cached */
@@ -128,27 +128,35 @@ struct zxr_decoded_write {
         int64_t disp;
     } operand;
 };
-/* The last page walk decode.c did: it still holds while every entry it read is unchanged. */
+/* The last page walk guest_view.c did: it still holds while every entry it read is unchanged. */
 struct zxr_walk_cache {
     uint64_t root, la_page, pa_page;
     int levels; /* 0: empty */
     int used;   /* entries read */
     uint64_t entry_pa[4], entry[4];
 };
-/* The instruction bytes around RIP that the last I/O exit read, with every guest-memory word
- * (aligned 8 bytes) the read touched: page-table entries and the bytes themselves. While the
- * registers that steer the walk and all those words are unchanged, the bytes are the same. */
-#define ZXR_IO_WORDS 24
-struct zxr_io_cache {
+/* Guest-memory words (aligned 8 bytes) a read went through (guest_view.c). */
+#define ZXR_RECORD_WORDS 24
+struct zxr_word_record {
+    bool complete; /* false once a read could not be noted */
+    int count;
+    uint64_t pa[ZXR_RECORD_WORDS], value[ZXR_RECORD_WORDS];
+};
+/* The plain IN or OUT (E4-E7 imm8, EC-EF) that some bytes hold, if any. */
+struct zxr_plain_io {
+    bool imm, dx; /* a port in the instruction (imm_port), or in DX */
+    uint8_t imm_port;
+};
+/* What the last I/O exit found at its RIP (io_decode.c). It holds while the registers that
+ * steer the page walk and every word the read went through are unchanged. */
+struct zxr_io_site {
     uint64_t rip_linear, cr0, cr3, cr4;
     bool long_mode;
     bool valid;
-    bool recording; /* the slow path is reading; cleared if a read cannot be recorded */
-    uint8_t got;    /* bytes of at[] read from RIP on */
-    bool before_ok; /* before[] (the 2 bytes ending at RIP) could be read */
-    uint8_t at[15], before[2];
-    int words;
-    uint64_t word_pa[ZXR_IO_WORDS], word[ZXR_IO_WORDS];
+    bool string_in;              /* an INS at RIP */
+    struct zxr_plain_io at;      /* starting at RIP */
+    struct zxr_plain_io before;  /* ending just before RIP */
+    struct zxr_word_record words;
 };
 struct zxr_vcpu {
     struct zxr_object base;
@@ -168,7 +176,7 @@ struct zxr_vcpu {
     struct zxr_decoded_write last_write;
     void *packet_written; /* the packet pointer the last resume wrote to */
     struct zxr_walk_cache walk;
-    struct zxr_io_cache io;
+    struct zxr_io_site io_site;
     bool halted;          /* guest executed HLT; waiting for an interrupt */
     bool pending_left;    /* vectors stayed pending after the last injection */
     bool exit_pending;    /* completing an exit produced another exit, not yet handled */
@@ -185,11 +193,11 @@ uint64_t zxr_thread_token(void);
 /* Sends the kick signal to a thread inside KVM_RUN (see vcpu.c). */
 int zxr_kick_signal(void);
 zx_status_t zxr_vcpu_run(struct zxr_vcpu *vcpu, zx_port_packet_t *packet);
-/* decode.c: fills inst_len, inst_buf and default_operand_size of a MEM packet for the
+/* mem_decode.c: fills inst_len, inst_buf and default_operand_size of a MEM packet for the
  * access (write or read of gpa) that just exited. */
 void zxr_decode_mem_instruction(struct zxr_vcpu *vcpu, bool write, uint64_t gpa,
                                 zx_packet_guest_mem_t *mem);
-/* True if the I/O exit (direction, port, size, data as KVM reports them) came from a string
+/* io_decode.c: true if the I/O exit (direction, port, size, data as KVM reports them) came from a string
  * instruction (INS/OUTS). */
 bool zxr_is_string_io(struct zxr_vcpu *vcpu, bool input, uint16_t port, uint8_t size,
                       const void *data);
