@@ -11,24 +11,17 @@
 #define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
 #define CR4_LA57 (1ull << 12)
-#define EFER_LMA (1ull << 10)
 #define PTE_PRESENT 1ull
 #define PTE_LARGE (1ull << 7)
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
 
-bool zxr_exit_cpu(struct zxr_vcpu *vcpu, struct zxr_exit_cpu *c) {
-    if (vcpu->sync_regs) {
-        c->regs = &vcpu->run->s.regs.regs;
-        c->sregs = &vcpu->run->s.regs.sregs;
-    } else {
-        if (ioctl(vcpu->fd, KVM_GET_SREGS, &c->sregs_copy) != 0 ||
-            ioctl(vcpu->fd, KVM_GET_REGS, &c->regs_copy) != 0)
-            return false;
-        c->regs = &c->regs_copy;
-        c->sregs = &c->sregs_copy;
-    }
-    c->long_mode = c->sregs->cs.l && (c->sregs->efer & EFER_LMA);
-    c->rip_linear = c->long_mode ? c->regs->rip : (uint32_t)(c->sregs->cs.base + c->regs->rip);
+bool zxr_exit_cpu_by_ioctl(struct zxr_vcpu *vcpu, struct zxr_exit_cpu *c) {
+    if (ioctl(vcpu->fd, KVM_GET_SREGS, &c->sregs_copy) != 0 ||
+        ioctl(vcpu->fd, KVM_GET_REGS, &c->regs_copy) != 0)
+        return false;
+    c->regs = &c->regs_copy;
+    c->sregs = &c->sregs_copy;
+    zxr_exit_cpu_mode(c);
     return true;
 }
 
@@ -47,24 +40,22 @@ static void record(struct zxr_word_record *rec, const struct zxr_vmo *mem, uint6
             rec->complete = false;
             return;
         }
+        const uint64_t *host = (const uint64_t *)(mem->map + word); /* aligned: map is */
         int i = 0;
-        while (i < rec->count && rec->pa[i] != word)
+        while (i < rec->count && rec->word[i] != host)
             i++;
         if (i == rec->count) {
-            rec->pa[i] = word;
-            memcpy(&rec->value[i], mem->map + word, sizeof(rec->value[i]));
+            rec->word[i] = host;
+            rec->value[i] = *host;
             rec->count++;
         }
     }
 }
 
-bool zxr_record_holds(const struct zxr_word_record *rec, const struct zxr_vmo *mem) {
+bool zxr_record_holds(const struct zxr_word_record *rec) {
     uint64_t changed = 0; /* no early exit: the words almost always all match */
-    for (int i = 0; i < rec->count; i++) {
-        uint64_t word;
-        memcpy(&word, mem->map + rec->pa[i], sizeof(word));
-        changed |= word ^ rec->value[i];
-    }
+    for (int i = 0; i < rec->count; i++)
+        changed |= *rec->word[i] ^ rec->value[i];
     return changed == 0;
 }
 

@@ -42,24 +42,33 @@ __attribute__((constructor)) static void table_init(void) {
     secret &= ~ZX_HANDLE_FIXED_BITS_MASK;
 }
 
-static void slot_lock(struct slot *s) {
-    while (atomic_exchange_explicit(&s->lock, 1, memory_order_acquire) != 0)
+/* The lookup is on every call's path: always inlined, and the wait for a contended slot lock
+ * kept out of line so the uncontended path saves no registers. */
+#define HOT static inline __attribute__((always_inline))
+
+__attribute__((noinline, cold)) static void slot_lock_contended(struct slot *s) {
+    do
         sched_yield();
+    while (atomic_exchange_explicit(&s->lock, 1, memory_order_acquire) != 0);
 }
-static void slot_unlock(struct slot *s) { atomic_store_explicit(&s->lock, 0, memory_order_release); }
+HOT void slot_lock(struct slot *s) {
+    if (atomic_exchange_explicit(&s->lock, 1, memory_order_acquire) != 0)
+        slot_lock_contended(s);
+}
+HOT void slot_unlock(struct slot *s) { atomic_store_explicit(&s->lock, 0, memory_order_release); }
 
 static zx_handle_t encode(uint32_t index, uint32_t gen) {
     return ((((gen & GEN_MASK) << SLOT_BITS | index) << 2) | ZX_HANDLE_FIXED_BITS_MASK) ^ secret;
 }
 
 /* The slot with this index, or NULL if no chunk holds it yet. */
-static struct slot *slot_at(uint32_t index) {
+HOT struct slot *slot_at(uint32_t index) {
     struct slot *chunk = atomic_load_explicit(&chunks[index >> CHUNK_BITS], memory_order_acquire);
     return chunk != NULL ? &chunk[index & (CHUNK_SLOTS - 1)] : NULL;
 }
 
 /* Returns the slot a value names, locked, or NULL. */
-static struct slot *lookup_lock(zx_handle_t value, uint32_t *index) {
+HOT struct slot *lookup_lock(zx_handle_t value, uint32_t *index) {
     uint32_t raw = value ^ secret;
     if ((raw & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK)
         return NULL;

@@ -43,12 +43,12 @@ static bool plain_io_is(const struct zxr_plain_io *io, uint16_t port, uint16_t d
     return (io->imm && io->imm_port == port) || (io->dx && dx == port);
 }
 
-static bool site_holds(const struct zxr_io_site *site, const struct zxr_exit_cpu *c,
-                       const struct zxr_vmo *mem) {
+static bool site_holds(const struct zxr_io_site *site, const struct zxr_exit_cpu *c) {
     const struct kvm_sregs *s = c->sregs;
-    return site->valid && site->rip_linear == c->rip_linear && site->cr3 == s->cr3 &&
-           site->cr0 == s->cr0 && site->cr4 == s->cr4 && site->long_mode == c->long_mode &&
-           zxr_record_holds(&site->words, mem);
+    uint64_t changed = (site->rip_linear ^ c->rip_linear) | (site->cr3 ^ s->cr3) |
+                       (site->cr0 ^ s->cr0) | (site->cr4 ^ s->cr4) |
+                       (uint64_t)(site->long_mode ^ c->long_mode); /* one branch, not five */
+    return site->valid && changed == 0 && zxr_record_holds(&site->words);
 }
 
 /* Reads only the bytes a plain IN or OUT can span: fewer guest-memory words to check at the
@@ -98,7 +98,7 @@ bool zxr_is_string_io(struct zxr_vcpu *vcpu, bool input, uint16_t port, uint8_t 
     if (!zxr_exit_cpu(vcpu, &c))
         return false;
     struct zxr_io_site *site = &vcpu->io_site;
-    if (!site_holds(site, &c, vcpu->guest->physmem))
+    if (!site_holds(site, &c))
         read_site(vcpu, &c, site);
     if (input)
         return site->string_in;

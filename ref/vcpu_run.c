@@ -118,7 +118,12 @@ static zx_status_t handle_io(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         .guest_io = {.port = run->io.port, .access_size = run->io.size, .input = input},
     };
     if (!input) {
-        memcpy(packet->guest_io.data, data, run->io.size);
+        /* The data lies in kvm_run's I/O page, so 4 bytes can always be read; the bytes
+         * past the access stay 0. */
+        uint32_t value;
+        memcpy(&value, data, sizeof(value));
+        value &= (uint32_t)((1ull << (8 * run->io.size)) - 1);
+        memcpy(packet->guest_io.data, &value, sizeof(value));
         return ZX_OK;
     }
     return complete_with(v, ZX_OK);

@@ -140,7 +140,8 @@ struct zxr_walk_cache {
 struct zxr_word_record {
     bool complete; /* false once a read could not be noted */
     int count;
-    uint64_t pa[ZXR_RECORD_WORDS], value[ZXR_RECORD_WORDS];
+    const uint64_t *word[ZXR_RECORD_WORDS]; /* in the physmem VMO's mapping */
+    uint64_t value[ZXR_RECORD_WORDS];
 };
 /* The plain IN or OUT (E4-E7 imm8, EC-EF) that some bytes hold, if any. */
 struct zxr_plain_io {
