@@ -74,7 +74,7 @@ int bench_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t bench_now_ns(void);
 
 /* The benchmarks, by file. */
-extern struct bench bench_io_exit, bench_mem_exit;                            /* ref_exits.c */
+extern struct bench bench_io_exit, bench_mem_exit, bench_io_exit_synced;      /* ref_exits.c */
 extern struct bench bench_vcpu_create;                                        /* ref_vcpu_create.c */
 extern struct bench bench_handle_dup_close, bench_lookup_1, bench_lookup_1k,
     bench_lookup_1m;                                                          /* ref_handles.c */

@@ -18,7 +18,7 @@
 #define LOOKUP_FLATNESS_TARGET 1.5 /* lookup cost at 10^6 live handles / at 1 */
 
 static struct bench *const all_benches[] = {
-    &bench_io_exit,       &bench_mem_exit,         &bench_vcpu_create,
+    &bench_io_exit,       &bench_io_exit_synced,   &bench_mem_exit,  &bench_vcpu_create,
     &bench_handle_dup_close, &bench_lookup_1,      &bench_lookup_1k,
     &bench_lookup_1m,     &bench_scaling_1,        &bench_scaling_8,
     &bench_scaling_64,    &bench_instructions,     &bench_suite_gen,

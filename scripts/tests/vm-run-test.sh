@@ -32,6 +32,7 @@ echo "vm-run-test: one forced VM boot checks the rest"
 probe='echo "cwd=$PWD"; echo "to-stderr" >&2; echo "named=$NAMED carried=$ZXC_CARRIED";
 touch '"$scratch"'/written-inside && echo "project=writable";
 touch /usr/zxc-probe 2>/dev/null || echo "root=read-only";
+cat <(echo "process-substitution=works");
 '"$smoke"' | tail -n 1; exit 7'
 (cd "$scratch" && NAMED=yes ZXC_CARRIED=also "$OLDPWD/scripts/vm-run" --vm -e NAMED -- bash -c "$probe" \
     > "$scratch/vm.out" 2> "$scratch/vm.err")
@@ -42,6 +43,8 @@ check "named and ZXC_ variables are carried" "named=yes carried=also" "$(grep '^
 check "the project tree is writable at the same path" "project=writable" "$(grep '^project=' "$scratch/vm.out")"
 check "the file written inside is on the host" yes "$([ -f "$scratch/written-inside" ] && echo yes)"
 check "the host root is read-only" "root=read-only" "$(grep '^root=' "$scratch/vm.out")"
+check "/dev/fd works (bash process substitution)" "process-substitution=works" \
+    "$(grep '^process-substitution=' "$scratch/vm.out")"
 check "/dev/kvm runs the smoke guest inside the VM" 1 "$(grep -c 'kvm-smoke: ok' "$scratch/vm.out")"
 
 scripts/vm-run --vm --timeout 2 -- sleep 60 2> "$scratch/timeout.err"
