@@ -84,19 +84,24 @@ static bool walk_cache_holds(struct zxr_word_record *rec, const struct zxr_vmo *
         if (entry != w->entry[i])
             return false;
     }
-    for (int i = 0; i < w->used; i++)
+    for (int i = 0; rec != NULL && i < w->used; i++)
         record(rec, mem, w->entry_pa[i], sizeof(w->entry[i]));
     return true;
 }
 
-/* Walks levels of 512 8-byte entries from table; remembers the walk in cache. */
-static bool walk64(struct zxr_word_record *rec, const struct zxr_vmo *mem,
-                   struct zxr_walk_cache *cache, uint64_t table, uint64_t la, int levels,
-                   uint64_t *pa) {
-    if (walk_cache_holds(rec, mem, cache, table, la, levels)) {
-        *pa = cache->pa_page | (la & 0xFFF);
-        return true;
+/* Walks levels of 512 8-byte entries from table, unless one of the VCPU's last walks holds;
+ * remembers the walk in place of the oldest. */
+static bool walk64(struct zxr_word_record *rec, struct zxr_vcpu *vcpu, uint64_t table,
+                   uint64_t la, int levels, uint64_t *pa) {
+    const struct zxr_vmo *mem = vcpu->guest->physmem;
+    for (int i = 0; i < ZXR_WALKS; i++) {
+        const struct zxr_walk_cache *cached = &vcpu->walks[i];
+        if (walk_cache_holds(rec, mem, cached, table, la, levels)) {
+            *pa = cached->pa_page | (la & 0xFFF);
+            return true;
+        }
     }
+    struct zxr_walk_cache *cache = &vcpu->walks[vcpu->next_walk++ % ZXR_WALKS];
     struct zxr_walk_cache w = {.root = table, .la_page = la >> 12, .levels = levels};
     for (int level = levels; level >= 1; level--) {
         int shift = 12 + 9 * (level - 1);
@@ -126,13 +131,13 @@ bool zxr_translate(struct zxr_vcpu *vcpu, const struct zxr_exit_cpu *c, uint64_t
         return true;
     }
     if (c->long_mode && !(s->cr4 & CR4_LA57))
-        return walk64(rec, mem, &vcpu->walk, s->cr3 & PTE_ADDR, la, 4, pa);
+        return walk64(rec, vcpu, s->cr3 & PTE_ADDR, la, 4, pa);
     if (!c->long_mode && (s->cr4 & CR4_PAE)) {
         uint64_t pdpte;
         la = (uint32_t)la;
         if (!read_entry(rec, mem, (s->cr3 & 0xFFFFFFE0u) + (la >> 30) * 8, 8, &pdpte))
             return false;
-        return walk64(rec, mem, &vcpu->walk, pdpte & PTE_ADDR, la, 2, pa);
+        return walk64(rec, vcpu, pdpte & PTE_ADDR, la, 2, pa);
     }
     if (!c->long_mode) { /* 32-bit paging: 4-byte entries, 4 MiB pages with PSE */
         uint64_t pde, pte;

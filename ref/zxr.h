@@ -128,7 +128,9 @@ struct zxr_decoded_write {
         int64_t disp;
     } operand;
 };
-/* The last page walk guest_view.c did: it still holds while every entry it read is unchanged. */
+/* A page walk guest_view.c did: it still holds while every entry it read is unchanged. A VCPU
+ * keeps its last ZXR_WALKS (a MEM exit translates both RIP and the operand's address). */
+#define ZXR_WALKS 4
 struct zxr_walk_cache {
     uint64_t root, la_page, pa_page;
     int levels; /* 0: empty */
@@ -176,7 +178,8 @@ struct zxr_vcpu {
     int decoder_mode;
     struct zxr_decoded_write last_write;
     void *packet_written; /* the packet pointer the last resume wrote to */
-    struct zxr_walk_cache walk;
+    struct zxr_walk_cache walks[ZXR_WALKS];
+    unsigned next_walk; /* the one to replace next */
     struct zxr_io_site io_site;
     bool halted;          /* guest executed HLT; waiting for an interrupt */
     bool pending_left;    /* vectors stayed pending after the last injection */
