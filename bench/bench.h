@@ -47,7 +47,7 @@ struct bench_config {
 enum bench_target_kind {
     BENCH_TARGET_NONE,
     BENCH_TARGET_RATIO_MAX, /* median(ref) / median(raw) <= target */
-    BENCH_TARGET_DIFF_MAX,  /* median(ref) - median(raw) <= target */
+    BENCH_TARGET_DIFF_MAX,  /* median(ref) - median(raw) <= target (needs by_difference) */
 };
 
 struct bench {
@@ -57,6 +57,7 @@ struct bench {
     enum bench_target_kind target_kind;
     double target;
     bool has_raw;
+    bool by_difference; /* compares the medians by difference (counts), not by ratio (times) */
     /* Untimed preparation of both sides; 0, or -1 after bench_error(). */
     int (*setup)(void **ctx, const struct bench_config *cfg);
     /* One round of one side: its figure in *value; 0, or -1 after bench_error(). */
@@ -79,7 +80,7 @@ extern struct bench bench_vcpu_create;                                        /*
 extern struct bench bench_handle_dup_close, bench_lookup_1, bench_lookup_1k,
     bench_lookup_1m;                                                          /* ref_handles.c */
 extern struct bench bench_scaling_1, bench_scaling_8, bench_scaling_64;       /* ref_scaling.c */
-extern struct bench bench_instructions;                                       /* ref_instructions.c */
+extern struct bench bench_instructions, bench_mem_instructions;              /* ref_instructions.c */
 extern struct bench bench_suite_gen, bench_suite_conformance;                 /* suite_time.c */
 
 /* ref_exits.c: a reference guest and a raw guest, each with one VCPU running the IO loop (or
@@ -91,8 +92,8 @@ void exit_loops_destroy(struct exit_loops *loops);
 int bench_ref_exits(struct exit_loops *loops, long exits);
 int bench_raw_exits(struct exit_loops *loops, long exits);
 
-/* ref_instructions.c: the child mode run under callgrind (`--count-exits ref|raw N`). */
-int bench_count_exits_child(const char *side, long exits);
+/* ref_instructions.c: the child mode run under callgrind (`--count-exits ref|raw io|mem N`). */
+int bench_count_exits_child(const char *side, const char *kind, long exits);
 
 /* ref_guest.c: a reference guest running `code` at BENCH_GUEST_CODE_ADDR, with identity page
  * tables; the caller closes *guest. */

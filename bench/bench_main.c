@@ -21,7 +21,7 @@ static struct bench *const all_benches[] = {
     &bench_io_exit,       &bench_io_exit_synced,   &bench_mem_exit,  &bench_vcpu_create,
     &bench_handle_dup_close, &bench_lookup_1,      &bench_lookup_1k,
     &bench_lookup_1m,     &bench_scaling_1,        &bench_scaling_8,
-    &bench_scaling_64,    &bench_instructions,     &bench_suite_gen,
+    &bench_scaling_64,    &bench_instructions,     &bench_mem_instructions, &bench_suite_gen,
     &bench_suite_conformance,
 };
 #define BENCH_COUNT (sizeof(all_benches) / sizeof(all_benches[0]))
@@ -123,7 +123,7 @@ static void run_bench(struct bench *b, const struct bench_config *cfg, struct ou
     finish_stats(&o->ref);
     if (b->has_raw) {
         finish_stats(&o->raw);
-        o->comparison = b->target_kind == BENCH_TARGET_DIFF_MAX ? o->ref.median - o->raw.median
+        o->comparison = b->by_difference ? o->ref.median - o->raw.median
                                                                 : o->ref.median / o->raw.median;
     }
     o->met = b->target_kind == BENCH_TARGET_NONE || o->comparison <= b->target;
@@ -184,7 +184,7 @@ static void print_table(FILE *f, const struct outcome *o, int n, const struct be
         format_stats(ref, sizeof(ref), &o[i].ref);
         if (b->has_raw) {
             format_stats(raw, sizeof(raw), &o[i].raw);
-            snprintf(cmp, sizeof(cmp), b->target_kind == BENCH_TARGET_DIFF_MAX ? "%+.1f" : "×%.3f",
+            snprintf(cmp, sizeof(cmp), b->by_difference ? "%+.1f" : "×%.3f",
                      o[i].comparison);
         }
         fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n", b->title, b->unit, ref, raw, cmp,
@@ -287,7 +287,7 @@ static int write_json(const char *path, const struct outcome *o, int n,
             if (b->has_raw) {
                 fprintf(f, ",\n     \"raw\": ");
                 json_stats(f, &o[i].raw, cpu, uts.release);
-                fprintf(f, ",\n     \"%s\": %.6g", b->target_kind == BENCH_TARGET_DIFF_MAX
+                fprintf(f, ",\n     \"%s\": %.6g", b->by_difference
                                                       ? "difference_of_medians"
                                                       : "ratio_of_medians",
                         o[i].comparison);
@@ -315,7 +315,7 @@ static int write_json(const char *path, const struct outcome *o, int n,
 static void usage(FILE *f) {
     fprintf(f, "usage: bench [--smoke] [--rounds N] [--only ID[,ID...]] [--json PATH] [--build DIR]\n"
                "             [--gen-cmd CMD] [--conformance-cmd CMD]\n"
-               "       bench --count-exits ref|raw N   (the child that callgrind counts)\n"
+               "       bench --count-exits ref|raw io|mem N   (the child that callgrind counts)\n"
                "Benchmarks the reference implementation against raw KVM; needs /dev/kvm.\n");
 }
 
@@ -335,8 +335,8 @@ int main(int argc, char **argv) {
     bool rounds_given = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(arg, "--count-exits") == 0 && i + 2 < argc)
-            return bench_count_exits_child(argv[i + 1], atol(argv[i + 2]));
+        if (strcmp(arg, "--count-exits") == 0 && i + 3 < argc)
+            return bench_count_exits_child(argv[i + 1], argv[i + 2], atol(argv[i + 3]));
         if (strcmp(arg, "--smoke") == 0) {
             cfg.smoke = true;
             continue;

@@ -1,7 +1,8 @@
-/* 6. User-space instructions per IO exit, reference minus raw, counted by callgrind. This
- * program re-runs itself under valgrind in child mode (--count-exits), and callgrind counts
- * only inside bench_ref_exits or bench_raw_exits (--toggle-collect), callees included, so
- * setup costs nothing; the count divided by the exits is exact and repeats run to run. */
+/* 6. User-space instructions per IO exit (and, without a target, per MEM exit), reference
+ * minus raw, counted by callgrind. This program re-runs itself under valgrind in child mode
+ * (--count-exits), and callgrind counts only inside bench_ref_exits or bench_raw_exits
+ * (--toggle-collect), callees included, so setup costs nothing; the count divided by the exits
+ * is exact and repeats run to run. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +13,13 @@
 
 struct instructions_bench {
     const struct bench_config *cfg;
+    bool mem;
     long exits;
 };
 
-int bench_count_exits_child(const char *side, long exits) {
+int bench_count_exits_child(const char *side, const char *kind, long exits) {
     struct exit_loops *loops = NULL;
-    int status = exit_loops_create(false, &loops);
+    int status = exit_loops_create(strcmp(kind, "mem") == 0, &loops);
     if (status == 0)
         status = strcmp(side, "ref") == 0 ? bench_ref_exits(loops, exits)
                                           : bench_raw_exits(loops, exits);
@@ -40,27 +42,31 @@ static uint64_t read_total(const char *path) {
     return total;
 }
 
-static int setup(void **ctx, const struct bench_config *cfg) {
+static int setup(void **ctx, const struct bench_config *cfg, bool mem) {
     struct instructions_bench *b = calloc(1, sizeof(*b));
     if (b == NULL)
         return bench_error("out of memory");
-    *b = (struct instructions_bench){.cfg = cfg, .exits = cfg->smoke ? 200 : 2000};
+    *b = (struct instructions_bench){.cfg = cfg, .mem = mem, .exits = cfg->smoke ? 200 : 2000};
     *ctx = b;
     return 0;
 }
+static int setup_io(void **ctx, const struct bench_config *cfg) { return setup(ctx, cfg, false); }
+static int setup_mem(void **ctx, const struct bench_config *cfg) { return setup(ctx, cfg, true); }
 
 static int measure(void *ctx, enum bench_side side, double *per_exit) {
     struct instructions_bench *b = ctx;
-    const char *name = side == BENCH_REF ? "ref" : "raw";
+    const char *name = side == BENCH_REF ? "ref" : "raw", *kind = b->mem ? "mem" : "io";
     char out[512], log[512], toggle[64], exits[32];
-    snprintf(out, sizeof(out), "--callgrind-out-file=%s/callgrind.%s.out", b->cfg->build, name);
-    snprintf(log, sizeof(log), "%s/callgrind.%s.log", b->cfg->build, name);
+    snprintf(out, sizeof(out), "--callgrind-out-file=%s/callgrind.%s.%s.out", b->cfg->build, kind,
+             name);
+    snprintf(log, sizeof(log), "%s/callgrind.%s.%s.log", b->cfg->build, kind, name);
     snprintf(toggle, sizeof(toggle), "--toggle-collect=bench_%s_exits", name);
     snprintf(exits, sizeof(exits), "%ld", b->exits);
     remove(out + strlen("--callgrind-out-file="));
     remove(log);
     char *argv[] = {"valgrind", "--tool=callgrind", out, toggle, "--error-exitcode=0",
-                    (char *)b->cfg->self, "--count-exits", (char *)name, exits, NULL};
+                    (char *)b->cfg->self, "--count-exits", (char *)name, (char *)kind, exits,
+                    NULL};
     int status = bench_spawn(argv, log);
     if (status != 0)
         return status < 0 ? -1 : bench_error("valgrind exited with %d (see %s)", status, log);
@@ -77,5 +83,11 @@ static void teardown(void *ctx) { free(ctx); }
 struct bench bench_instructions = {
     .id = "instructions_per_io_exit", .title = "user instructions per IO exit",
     .unit = "instr/exit", .target_kind = BENCH_TARGET_DIFF_MAX, .target = 150, .has_raw = true,
-    .setup = setup, .measure = measure, .teardown = teardown,
+    .by_difference = true, .setup = setup_io, .measure = measure, .teardown = teardown,
+};
+
+struct bench bench_mem_instructions = {
+    .id = "instructions_per_mem_exit", .title = "user instructions per MEM exit",
+    .unit = "instr/exit", .target_kind = BENCH_TARGET_NONE, .has_raw = true,
+    .by_difference = true, .setup = setup_mem, .measure = measure, .teardown = teardown,
 };
