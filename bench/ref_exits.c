@@ -113,9 +113,7 @@ static int measure_synced(void *ctx, enum bench_side side, double *ns_per_exit) 
     struct exit_bench *b = ctx;
     struct kvm_run *run = b->loops->raw_vcpu.run;
     run->kvm_valid_regs = side == BENCH_REF ? KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS : 0;
-    uint64_t start = bench_now_ns();
-    int status = bench_raw_exits(b->loops, b->exits);
-    *ns_per_exit = (double)(bench_now_ns() - start) / (double)b->exits;
+    int status = measure(ctx, BENCH_RAW, ns_per_exit);
     run->kvm_valid_regs = 0;
     return status;
 }
