@@ -22,8 +22,9 @@ CHECK_TARGETS :=
 .PHONY: help deps check conformance lint regen mutants compare bench clean
 help:
 	@echo "zxconform targets:"
-	@echo "  make conformance [IMPL=path.so] [FILTER=...]  run the conformance suite (default IMPL: the reference)"
-	@echo "  make check                                   every test of the project"
+	@echo "  make conformance [IMPL=path.so] [FILTER=...] [JOBS=N]  run the conformance suite (default IMPL: the reference)"
+	@echo "  make soak [N=20] [IMPL=path.so] [FILTER=...]          the suite N times: which tests ever gave an unexpected result"
+	@echo "  make check                                            every test of the project"
 	@echo "  make lint | regen | mutants | compare | bench | clean"
 
 deps:

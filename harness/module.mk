@@ -1,14 +1,15 @@
 # harness/: the conformance runner build/harness/zxconform, which dlopens an implementation
 # (IMPL) and runs the generated table (build/gen/conformance_tables.c) and the guest tests.
-HARNESS_CFLAGS   = $(CFLAGS_COMMON) -D_GNU_SOURCE -Iharness $(shell pkg-config --cflags check)
-HARNESS_LIBS     = $(shell pkg-config --libs check) -ldl
+HARNESS_CFLAGS   = $(CFLAGS_COMMON) -D_GNU_SOURCE -Iharness
+HARNESS_LIBS     = -ldl
 HARNESS_SRCS     := $(wildcard harness/*.c) $(wildcard harness/guest_tests/*.c)
 HARNESS_OBJS     := $(HARNESS_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/harness/clause_index.o
 HARNESS_HEADERS  := $(wildcard harness/*.h) $(wildcard include/zircon/*.h include/zircon/*/*.h)
 # The harness's own test build: the same runner on a small hand-written table.
 HARNESS_SAMPLE_BIN := $(BUILD)/harness/zxconform-sample
 FILTER           ?=
-HARNESS_FILTER_ARGS = $(foreach f,$(FILTER),--filter $(f))
+JOBS             ?= 1
+HARNESS_FILTER_ARGS = $(foreach f,$(FILTER),--filter $(f)) --jobs $(JOBS)
 # Tests of make conformance/mutants run where /dev/kvm works (natively or in vm-run's VM).
 HARNESS_RUN      := $(VMRUN) --
 
@@ -39,6 +40,13 @@ harness: $(HARNESS_BIN)
 conformance: $(HARNESS_BIN) $(IMPL)
 	$(HARNESS_RUN) $(HARNESS_BIN) --impl $(IMPL) --results $(RESULTS) $(HARNESS_FILTER_ARGS)
 
+# make soak N=200: the suite N times in one VM; a table of every unexpected result, with counts.
+N ?= 20
+.PHONY: soak
+soak: $(HARNESS_BIN) $(IMPL)
+	$(VMRUN) --timeout $$(( 600 + 60 * $(N) )) -- $(HARNESS_BIN) --impl $(IMPL) \
+	    --results $(RESULTS) --repeat $(N) $(HARNESS_FILTER_ARGS)
+
 # Mutants: the reference with one behaviour changed each (harness/mutants/*.c).
 HARNESS_MUTANT_SRCS := $(wildcard harness/mutants/*.c)
 HARNESS_MUTANTS     := $(HARNESS_MUTANT_SRCS:harness/mutants/%.c=$(BUILD)/harness/mutants/%.so)
@@ -59,15 +67,23 @@ CHECK_TARGETS += mutants
 # implementation that exports nothing), expectations, determinism, and compare.py.
 HARNESS_REF          := $(BUILD)/ref/libzxref.so
 HARNESS_EMPTY_IMPL   := $(BUILD)/harness/tests/libempty.so
+# Stubs that end the process: from inside a call, and from a constructor.
+HARNESS_EXITING_IMPL := $(BUILD)/harness/tests/libexiting.so
+HARNESS_EXIT_ON_LOAD := $(BUILD)/harness/tests/libexit_on_load.so
 HARNESS_CHECK_DIR    := $(BUILD)/harness/check
 HARNESS_CHECK_FILTER := zx_vcpu_create zx_handle_duplicate zx_port_wait trap_
 
-$(HARNESS_EMPTY_IMPL): harness/tests/empty_impl.c
+$(BUILD)/harness/tests/libempty.so: harness/tests/empty_impl.c
+$(BUILD)/harness/tests/libexiting.so: harness/tests/exiting_impl.c
+$(BUILD)/harness/tests/libexit_on_load.so: harness/tests/exit_on_load_impl.c
+$(BUILD)/harness/tests/lib%.so:
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -fPIC -shared -o $@ $<
 
-harness-check: $(HARNESS_BIN) $(HARNESS_SAMPLE_BIN) $(HARNESS_EMPTY_IMPL) $(HARNESS_REF)
-	$(HARNESS_RUN) env PYTHON=$(PYTHON) harness/tests/check.sh $(HARNESS_BIN) \
+harness-check: $(HARNESS_BIN) $(HARNESS_SAMPLE_BIN) $(HARNESS_EMPTY_IMPL) $(HARNESS_EXITING_IMPL) \
+               $(HARNESS_EXIT_ON_LOAD) $(HARNESS_REF)
+	$(HARNESS_RUN) env PYTHON=$(PYTHON) EXITING_IMPL=$(HARNESS_EXITING_IMPL) \
+	    EXIT_ON_LOAD_IMPL=$(HARNESS_EXIT_ON_LOAD) harness/tests/check.sh $(HARNESS_BIN) \
 	    $(HARNESS_SAMPLE_BIN) $(HARNESS_REF) $(HARNESS_EMPTY_IMPL) $(HARNESS_CHECK_DIR) \
 	    $(HARNESS_CHECK_FILTER)
 

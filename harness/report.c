@@ -1,10 +1,10 @@
-/* How a test ends: libcheck failure messages that cite the spec clause (file:line) with expected
- * and actual values. The runner classifies messages by their prefix (see zxc.h). */
-#include <check.h>
+/* How a test ends: failure records that cite the spec clause (file:line) with expected and actual
+ * values, sent to the runner through child.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "child.h"
 #include "zxc.h"
 
 struct zxc_clause_location {
@@ -28,13 +28,19 @@ void zxc_fail(const char *clause_id, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    if (clause_id == NULL) ck_abort_msg("%s", detail);
+    if (clause_id == NULL) zxc_child_finish(ZXC_VERDICT_FAIL, detail);
     const char *location = zxc_clause_location(clause_id);
-    ck_abort_msg("%s [%s]: %s", location ? location : "spec: clause not found", clause_id, detail);
+    char message[ZXC_RECORD_MAX];
+    snprintf(message, sizeof message, "%s [%s]: %s",
+             location ? location : "spec: clause not found", clause_id, detail);
+    zxc_child_finish(ZXC_VERDICT_FAIL, message);
 }
 
 void zxc_not_implemented(const char *symbol) {
-    ck_abort_msg(ZXC_MSG_NOT_IMPLEMENTED "the implementation does not export %s", symbol);
+    char message[256];
+    snprintf(message, sizeof message, ZXC_MSG_NOT_IMPLEMENTED "the implementation does not export %s",
+             symbol);
+    zxc_child_finish(ZXC_VERDICT_NOT_IMPLEMENTED, message);
 }
 
 void zxc_not_testable(const char *fmt, ...) {
@@ -43,7 +49,9 @@ void zxc_not_testable(const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    ck_abort_msg(ZXC_MSG_NOT_TESTABLE "%s", detail);
+    char message[ZXC_RECORD_MAX];
+    snprintf(message, sizeof message, ZXC_MSG_NOT_TESTABLE "%s", detail);
+    zxc_child_finish(ZXC_VERDICT_NOT_TESTABLE, message);
 }
 
 void zxc_expect_status(const char *clause, const char *what, zx_status_t expected,

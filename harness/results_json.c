@@ -6,7 +6,7 @@
 
 #include "results_json.h"
 
-static void json_string(FILE *out, const char *s) {
+void zxc_json_string(FILE *out, const char *s) {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         if (*p == '"' || *p == '\\')
@@ -24,7 +24,7 @@ static void json_string(FILE *out, const char *s) {
 static void json_field(FILE *out, const char *indent, const char *key, const char *value,
                        bool last) {
     fprintf(out, "%s\"%s\": ", indent, key);
-    json_string(out, value);
+    zxc_json_string(out, value);
     fputs(last ? "\n" : ",\n", out);
 }
 
@@ -46,7 +46,7 @@ static void write_test(FILE *out, const struct zxc_test *t, bool last) {
     fprintf(out, "%s\"clauses\": [", in);
     for (int i = 0; i < t->n_clauses; i++) {
         if (i) fputs(", ", out);
-        json_string(out, t->clauses[i]);
+        zxc_json_string(out, t->clauses[i]);
     }
     fputs("],\n", out);
     json_field(out, in, "status", t->status, false);
@@ -79,7 +79,7 @@ bool zxc_results_write_json(const char *path, const struct zxc_run *run,
     fprintf(out, "%s\"filters\": [", in);
     for (int i = 0; i < run->n_filters; i++) {
         if (i) fputs(", ", out);
-        json_string(out, run->filters[i]);
+        zxc_json_string(out, run->filters[i]);
     }
     fputs("]\n  },\n  \"summary\": {\n", out);
     fprintf(out, "    \"total\": %zu,\n", list->count);

@@ -1,6 +1,8 @@
 #ifndef ZXCONFORM_RESULTS_JSON_H
 #define ZXCONFORM_RESULTS_JSON_H
 
+#include <stdio.h>
+
 #include "run_info.h"
 #include "tests.h"
 
@@ -12,6 +14,9 @@ struct zxc_run {
     int n_filters;
     struct zxc_run_info info;
 };
+
+/* Writes `s` as a JSON string literal, escaped. */
+void zxc_json_string(FILE *out, const char *s);
 
 /* Writes results/<name>.json; false (with a message) on an I/O error. */
 bool zxc_results_write_json(const char *path, const struct zxc_run *run,

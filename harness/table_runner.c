@@ -35,6 +35,7 @@ static void check_status(const struct zxc_row *row, const char *fault, zx_status
 }
 
 static zx_status_t invoke(const struct zxc_row *row, void *fn, const uint64_t *args) {
+    zxc_child_note_call(row->call->name);
     return row->call->invoke(fn, args);
 }
 
@@ -99,9 +100,9 @@ static void fault_no_memory(const struct zxc_row *row, void *fn, struct zxc_base
         zxc_not_testable("implementation has no fault injection (zxconf_fail_allocations)");
     /* Fail the next 1, 2 and 3 allocations: the call must report the first failure. */
     for (uint32_t count = 1; count <= 3; count++) {
-        zxc_impl.zxconf_fail_allocations(count);
+        ZX(zxconf_fail_allocations)(count);
         zx_status_t status = invoke(row, fn, b->args);
-        zxc_impl.zxconf_fail_allocations(0);
+        ZX(zxconf_fail_allocations)(0);
         check_status(row, "with allocations failing", status);
     }
     /* The failure is temporary: once allocations work the same call succeeds. */

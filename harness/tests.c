@@ -1,22 +1,9 @@
-/* Selecting and running tests. Each test is its own libcheck TCase, run in a forked process with
- * a time limit, so a crashing or hanging implementation fails that test only. */
-#include <check.h>
+/* Selecting tests: the table's rows and the linked guest tests, in a fixed order, filtered. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "table_runner.h"
 #include "tests.h"
-
-/* Time limits in seconds, scaled by libcheck's CK_TIMEOUT_MULTIPLIER. */
-#define ROW_TIMEOUT_S 10
-#define GUEST_TEST_TIMEOUT_S 20
-
-static struct zxc_test_list *running;
-static SRunner *runner;
-static size_t current;
-static struct timespec started;
 
 static bool contains(const char *haystack, const char *needle) {
     return haystack != NULL && strstr(haystack, needle) != NULL;
@@ -87,110 +74,9 @@ bool zxc_tests_select(const char *const *filters, int n_filters, struct zxc_test
     return ok;
 }
 
-/* Runs inside the forked test process. */
-START_TEST(run_one_test) {
-    const struct zxc_test *t = &running->tests[_i];
-    if (t->row != NULL)
-        zxc_run_row(t->row);
-    else
-        t->guest->fn();
-}
-END_TEST
-
-static double seconds_since(const struct timespec *start) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
-/* Unchecked fixtures run in the parent around each TCase (one test each): timing and
- * progress. */
-static void before_test(void) {
-    clock_gettime(CLOCK_MONOTONIC, &started);
-}
-
-static const char *classify(TestResult *result) {
-    const char *msg = tr_msg(result);
-    switch (tr_rtype(result)) {
-    case CK_PASS:
-        return "pass";
-    case CK_FAILURE:
-        if (strncmp(msg, ZXC_MSG_NOT_IMPLEMENTED, strlen(ZXC_MSG_NOT_IMPLEMENTED)) == 0)
-            return "not_implemented";
-        if (strncmp(msg, ZXC_MSG_NOT_TESTABLE, strlen(ZXC_MSG_NOT_TESTABLE)) == 0)
-            return "not_testable";
-        return "fail";
-    default:
-        return strstr(msg, "timeout") != NULL ? "timeout" : "crash";
-    }
-}
-
-/* A crash or timeout message from libcheck says nothing of the clause: add it. */
-static char *describe(const struct zxc_test *t, const char *status, const char *msg) {
-    char *text = NULL;
-    if (strcmp(status, "crash") != 0 && strcmp(status, "timeout") != 0) return strdup(msg);
-    const char *location = NULL;
-    if (t->row != NULL) {
-        static char row_location[512];
-        snprintf(row_location, sizeof row_location, "%s:%d", t->row->spec_file,
-                 t->row->spec_line);
-        location = row_location;
-    } else if (t->n_clauses > 0) {
-        location = zxc_clause_location(t->clauses[0]);
-    }
-    if (asprintf(&text, "%s (while testing %s [%s])", msg,
-                 location ? location : "spec: clause not found",
-                 t->n_clauses ? t->clauses[0] : "no clause") < 0)
-        return strdup(msg);
-    return text;
-}
-
 const char *zxc_outcome_name(enum zxc_outcome outcome) {
     static const char *names[] = {"ok", "expected_failure", "unexpected_failure",
                                   "unexpected_pass"};
     return names[outcome];
 }
 
-static void after_test(void) {
-    struct zxc_test *t = &running->tests[current];
-    t->duration_s = seconds_since(&started);
-    int n = srunner_ntests_run(runner);
-    TestResult **results = srunner_results(runner);
-    TestResult *last = results[n - 1];
-    t->status = classify(last);
-    t->message = describe(t, t->status, strcmp(t->status, "pass") == 0 ? "" : tr_msg(last));
-    free(results);
-    bool passed = strcmp(t->status, "pass") == 0;
-    if (t->expectation == NULL)
-        t->outcome = passed ? ZXC_OK : ZXC_UNEXPECTED_FAILURE;
-    else
-        t->outcome = passed ? ZXC_UNEXPECTED_PASS : ZXC_EXPECTED_FAILURE;
-    static const char *labels[] = {"PASS ", "XFAIL", "FAIL ", "XPASS"};
-    printf("[%4zu/%zu] %s %-16s %s (%.2f s)\n", current + 1, running->count,
-           labels[t->outcome], passed ? "" : t->status, t->name, t->duration_s);
-    if (!passed) printf("           %s\n", t->message);
-    if (t->outcome == ZXC_UNEXPECTED_PASS)
-        printf("           expected to fail: %s\n", t->expectation->reason);
-    fflush(stdout);
-    current++;
-}
-
-void zxc_tests_run(struct zxc_test_list *list, const char *tap_path, const char *xml_path) {
-    running = list;
-    current = 0;
-    Suite *suite = suite_create("zxconform");
-    for (size_t i = 0; i < list->count; i++) {
-        TCase *tc = tcase_create(list->tests[i].name);
-        tcase_set_timeout(tc, list->tests[i].row ? ROW_TIMEOUT_S : GUEST_TEST_TIMEOUT_S);
-        tcase_add_unchecked_fixture(tc, before_test, after_test);
-        tcase_add_loop_test(tc, run_one_test, (int)i, (int)i + 1);
-        suite_add_tcase(suite, tc);
-    }
-    runner = srunner_create(suite);
-    srunner_set_fork_status(runner, CK_FORK);
-    srunner_set_tap(runner, tap_path);
-    srunner_set_xml(runner, xml_path);
-    srunner_run_all(runner, CK_SILENT);
-    srunner_free(runner);
-    runner = NULL;
-}

@@ -34,8 +34,9 @@ struct zxc_test_list {
 /* Every test whose name, clause id or call name contains one of `filters` (all if none). */
 bool zxc_tests_select(const char *const *filters, int n_filters, struct zxc_test_list *out);
 
-/* Runs the tests with libcheck (fork mode, timeouts), printing progress; fills the results. */
-void zxc_tests_run(struct zxc_test_list *list, const char *tap_path, const char *xml_path);
+/* Runs the tests (runner.c), each in its own process, `jobs` at once, and fills the results.
+ * Prints a progress line per test in list order; `quiet` prints only the unexpected ones. */
+void zxc_tests_run(struct zxc_test_list *list, int jobs, bool quiet);
 
 const char *zxc_outcome_name(enum zxc_outcome outcome);
 

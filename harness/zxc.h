@@ -11,6 +11,7 @@
 #include <zircon/syscalls.h>
 #include <zircon/zxconform.h>
 
+#include "child.h"
 #include "conformance_table.h"
 
 /* ---- The implementation under test ------------------------------------------------------- */
@@ -37,12 +38,15 @@ bool zxc_impl_load(const char *path);
 void *zxc_impl_symbol(const char *name);
 
 /* ZX(zx_vcpu_create)(...) calls the implementation; a missing symbol ends the test with the
- * "not implemented" status instead of crashing. */
-#define ZX(name) (zxc_impl.name ? zxc_impl.name : (zxc_not_implemented(#name), zxc_impl.name))
+ * "not implemented" status instead of crashing. The call is noted, so that a process that dies
+ * in it can be described. */
+#define ZX(name)                                                           \
+    (zxc_child_note_call(#name),                                           \
+     zxc_impl.name ? zxc_impl.name : (zxc_not_implemented(#name), zxc_impl.name))
 
 /* ---- Test outcome messages --------------------------------------------------------------- */
 
-/* Message prefixes that the runner maps to statuses other than "fail". */
+/* How the messages of the "not implemented" and "not testable" statuses begin. */
 #define ZXC_MSG_NOT_IMPLEMENTED "not implemented: "
 #define ZXC_MSG_NOT_TESTABLE "not testable: "
 

@@ -5,12 +5,20 @@ sample_table.c) built into build/harness/zxconform-sample:
     which must fail as a harness gap; the TAP and JUnit outputs are well-formed and agree;
   - expectations: an expected test that passes fails the run, an expected failure does not,
     and a malformed or stale expect file is a usage error;
-  - an implementation that exports nothing gives "not implemented", never a crash.
+  - an implementation that exports nothing gives "not implemented", never a crash;
+  - a pass needs the test to run to its end: an implementation whose calls end the process with
+    exit status 0 fails every test it reaches, naming the call, and one whose constructor does
+    so is refused at load;
+  - --repeat gives a soak table and NAME.soak.json; --jobs gives the serial run's results.
 
     test_sample.py SAMPLE_BINARY REFERENCE.so EMPTY.so WORK_DIR
+    (the exiting stubs come from $EXITING_IMPL and $EXIT_ON_LOAD_IMPL)
 """
+import json
+import os
 import pathlib
 import re
+import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 
@@ -114,6 +122,51 @@ def check_not_implemented(c, empty, work):
         c.check(message == prefix + symbol, f"{name} names the missing {symbol}", message)
 
 
+def check_early_exit(c, exiting, exit_on_load, work):
+    run = zxconform(SAMPLE_BINARY, exiting, work, "exiting", SAMPLE + [GUEST_TEST])
+    c.check(run.returncode == 1, "an implementation that exits 0 inside its calls fails the run",
+            f"exit {run.returncode}")
+    reached = {n: t for n, t in run.tests.items() if n != GAP_ROW}
+    c.check(len(reached) > 2, "rows and a guest test ran against the exiting stub")
+    for name, test in reached.items():
+        message = test.get("message", "")
+        named = re.search(r"ended with exit status 0 in or after (zx_\w+|zxconf_\w+), the "
+                          r"test's last call", message)
+        c.check(test["status"] == "crash" and named is not None,
+                f"{name} fails as a crash naming the call that ended the process",
+                f"{test['status']}: {message}")
+    done = subprocess.run([SAMPLE_BINARY, "--impl", exit_on_load, "--results", str(work),
+                           "--name", "exit_on_load", "--expect", "/dev/null"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    c.check(done.returncode == 2 and "constructors must return" in done.stdout,
+            "an implementation whose constructor exits 0 is refused (exit 2)",
+            f"exit {done.returncode}: {done.stdout.strip()}")
+
+
+def check_soak_and_jobs(c, reference, empty, work):
+    expect = work / "gap.expect"
+    run = zxconform(SAMPLE_BINARY, reference, work, "soak", SAMPLE, str(expect),
+                    extra=["--repeat", "3"])
+    soak_path = work / "soak.soak.json"
+    soak = json.loads(soak_path.read_text()) if soak_path.exists() else {}
+    c.check(run.returncode == 0 and soak.get("runs") == 3 and soak.get("unexpected") == [],
+            "--repeat 3 on the reference: 3 runs, nothing unexpected", f"{soak}")
+    c.check("OK: nothing unexpected in 3 runs" in run.output, "the soak's summary line",
+            run.output[-300:])
+    run = zxconform(SAMPLE_BINARY, empty, work, "soak_empty", [PASSING_ROW],
+                    extra=["--repeat", "2"])
+    c.check(run.returncode == 1 and f"{PASSING_ROW}" in run.output and "2 of 2" in run.output,
+            "--repeat 2 on an empty implementation: the table says 2 of 2", run.output[-400:])
+    serial = zxconform(SAMPLE_BINARY, reference, work, "serial", SAMPLE, str(expect))
+    parallel = zxconform(SAMPLE_BINARY, reference, work, "parallel", SAMPLE, str(expect),
+                         extra=["--jobs", "3"])
+    strip = lambda r: [{k: v for k, v in t.items() if k != "duration_s"}
+                       for t in (r.data or {}).get("tests", [])]
+    c.check(serial.data is not None and strip(serial) == strip(parallel)
+            and serial.tap_path.read_text() == parallel.tap_path.read_text(),
+            "--jobs 3 gives the serial run's results, in the same order")
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 5:
         sys.exit(__doc__)
@@ -125,4 +178,6 @@ if __name__ == "__main__":
     check_reference(checks, reference, work)
     check_expectations(checks, reference, work)
     check_not_implemented(checks, empty, work)
+    check_early_exit(checks, os.environ["EXITING_IMPL"], os.environ["EXIT_ON_LOAD_IMPL"], work)
+    check_soak_and_jobs(checks, reference, empty, work)
     sys.exit(checks.finish())

@@ -16,7 +16,7 @@ class Run:
         self.tests = {t["name"]: t for t in self.data["tests"]} if self.data else {}
 
 
-def zxconform(binary, impl, results, name, filters=(), expect=None):
+def zxconform(binary, impl, results, name, filters=(), expect=None, extra=()):
     results = pathlib.Path(results)
     results.mkdir(parents=True, exist_ok=True)
     for suffix in (".json", ".tap", ".xml"):  # no stale output can pass for this run's
@@ -25,6 +25,7 @@ def zxconform(binary, impl, results, name, filters=(), expect=None):
             "--expect", expect or "/dev/null"]
     for f in filters:
         args += ["--filter", f]
+    args += list(extra)
     done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           check=False)
     return Run(done.returncode, done.stdout, results, name)
