@@ -26,12 +26,13 @@ void zxc_child_finish(enum zxc_verdict verdict, const char *message) {
         for (;;) pause();
     }
     char record[ZXC_RECORD_MAX];
-    size_t length = strnlen(message, sizeof record - 1);
-    record[0] = (char)verdict;
-    memcpy(record + 1, message, length);
+    struct zxc_record_header header = {.verdict = (char)verdict, .sender = getpid()};
+    size_t length = strnlen(message, sizeof record - sizeof header - 1);
+    memcpy(record, &header, sizeof header);
+    memcpy(record + sizeof header, message, length);
     /* One write of at most PIPE_BUF bytes is atomic; if it fails the runner sees no record and
      * the test fails, which is the safe side. */
-    ssize_t written = write(record_fd, record, length + 1);
+    ssize_t written = write(record_fd, record, sizeof header + length);
     (void)written;
     /* _exit, not exit: no atexit handler of the implementation runs after the verdict. */
     _exit(0);

@@ -14,8 +14,14 @@ enum zxc_verdict {
     ZXC_VERDICT_NOT_TESTABLE = 'T',
 };
 
-/* A record is one write to a pipe, so it arrives whole: a verdict byte, then the message. */
+/* A record is one write to a pipe, so it arrives whole: the header, then the message. */
 #define ZXC_RECORD_MAX 4096
+
+struct zxc_record_header {
+    char verdict; /* an enum zxc_verdict */
+    int sender;   /* the sending process: an implementation that forks and lets its child run the
+                   * rest of the test must not pass for the test process */
+};
 
 /* Shared between a test process and the runner (MAP_SHARED): what the test was doing, so that a
  * process that dies can be described. */

@@ -135,28 +135,38 @@ static char *with_clause(const struct zxc_test *t, const char *msg) {
     return text;
 }
 
-/* The verdict: the record, if the process then ended as the record's sender ends it. */
+/* The verdict: the record, if the test process itself sent it and then ended as the record's
+ * sender ends it. */
 static void judge(struct zxc_test *t, const struct slot *s, int wait_status, bool timed_out) {
     char call[256], end[128], *text = NULL;
     describe_last_call(s, call, sizeof call);
-    bool recorded = s->length > 0;
+    struct zxc_record_header header = {0};
+    bool recorded = s->length >= sizeof header;
+    if (recorded) memcpy(&header, s->record, sizeof header);
+    const char *message = recorded ? s->record + sizeof header : "";
     bool clean_exit = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+    int n = 0;
     if (timed_out) {
         t->status = "timeout";
-        if (asprintf(&text, "timeout: no result within %.0f s (%s)", s->limit_s, call) < 0) abort();
+        n = asprintf(&text, "timeout: no result within %.0f s (%s)", s->limit_s, call);
+    } else if (recorded && header.sender != s->pid) {
+        t->status = "crash";
+        n = asprintf(&text, "the test's completion record came from another process than the "
+                     "test's: the implementation forked and a child ran the rest of the test (%s)",
+                     call);
     } else if (recorded && clean_exit) {
-        t->status = status_of((enum zxc_verdict)s->record[0]);
-        t->message = strdup(s->record + 1);
+        t->status = status_of((enum zxc_verdict)header.verdict);
+        t->message = strdup(message);
         return;
     } else {
         describe_end(wait_status, end, sizeof end);
         t->status = "crash";
-        int n = recorded ? asprintf(&text, "%s%sthen the process %s (%s)", s->record + 1,
-                                    s->record[1] ? "; " : "the test's checks passed, ", end, call)
-                         : asprintf(&text, "the process %s %s, before the test reached its end; "
-                                    "a test passes only when it runs to its end", end, call);
-        if (n < 0) abort();
+        n = recorded ? asprintf(&text, "%s%sthen the process %s (%s)", message,
+                                *message ? "; " : "the test's checks passed, ", end, call)
+                     : asprintf(&text, "the process %s %s, before the test reached its end; "
+                                "a test passes only when it runs to its end", end, call);
     }
+    if (n < 0) abort();
     t->message = with_clause(t, text);
     free(text);
 }

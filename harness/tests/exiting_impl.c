@@ -26,3 +26,4 @@ zx_status_t zx_vcpu_interrupt(zx_handle_t vcpu, uint32_t vector) {
     (void)vcpu, (void)vector;
     _exit(0);
 }
+
