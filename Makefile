@@ -24,7 +24,7 @@ help:
 	@echo "zxconform targets:"
 	@echo "  make conformance [IMPL=path.so] [FILTER=...]  run the conformance suite (default IMPL: the reference)"
 	@echo "  make check                                   every test of the project"
-	@echo "  make lint | regen | mutants | compare | bench | clean"
+	@echo "  make lint [PAGES=\"path...\"] | regen [KEEP_GOING=1] | accept-covers | mutants | compare | bench | clean"
 
 deps:
 	@scripts/deps

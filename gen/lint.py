@@ -46,10 +46,11 @@ def _arguments(spec, report):
             severity = "error" if clause.section in TESTED_SECTIONS else "warning"
             report(word.line, severity, f"*{word.name}* is not an argument of {proto.name} "
                                         f"({', '.join(a.name for a in proto.args)}) "
-                                        f"[{clause.id}]")
+                                        f"[{clause.id}]", clause.id)
 
 
 def _constants(spec, headers, report):
+    clause_of = {(w.line, w.name): c.id for c in spec.clauses for w in c.words}
     for section in spec.page.sections:
         for block in section.blocks:
             for word in block.words if block.kind == "para" else []:
@@ -57,7 +58,8 @@ def _constants(spec, headers, report):
                     continue
                 tested = word.name.startswith(("ZX_ERR_", "ZX_RIGHT_"))
                 report(word.line, "error" if tested else "warning",
-                       f"unknown constant {word.name} (not defined in {headers.include_dir}/zircon)")
+                       f"unknown constant {word.name} (not defined in {headers.include_dir}/zircon)",
+                       clause_of.get((word.line, word.name), ""))
 
 
 def _entries(spec, report):
@@ -97,8 +99,8 @@ def _see_also(spec, spec_dir, report):
 def lint_spec(spec, headers, spec_dir):
     found = []
 
-    def report(line, severity, message):
-        found.append(Diagnostic(spec.page.path, line, severity, message))
+    def report(line, severity, message, clause_id=""):
+        found.append(Diagnostic(spec.page.path, line, severity, message, clause_id))
 
     if spec.page.title != spec.prototype.name:
         report(spec.page.title_line, "error", f"title '{spec.page.title}' differs from the "

@@ -31,18 +31,20 @@ CONST_RE = re.compile(r"^ZX_[A-Z0-9_]+$")
 IDENT_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 CALL_RE = re.compile(r"^(?:zx_)?([a-z][a-z0-9_]*)\(\)$")
 TRAILING_PUNCT = ".,;:"
+# "<!-- clause: owner-thread -->" before a sentence or condition pins its id (clause_ids.py).
+ANCHOR_RE = re.compile(r"^<!--\s*clause:\s*([a-z0-9][a-z0-9_-]*)\s*-->$")
 
 
 @dataclass
 class Piece:
-    style: str  # text, em, strong, code, link
+    style: str  # text, em, strong, code, link, anchor
     text: str
     href: str = ""
 
 
 @dataclass
 class Word:
-    kind: str       # text, arg, const, call, code, link
+    kind: str       # text, arg, const, call, code, link, anchor
     name: str       # arg/const/call name, link href, or the lower-cased text
     display: str    # markdown as written
     line: int
@@ -110,6 +112,8 @@ def _pieces_by_line(inline_token, first_line):
         elif kind == "link_close":
             if styles:
                 styles.pop()
+        elif kind == "html_inline" and ANCHOR_RE.match(child.content.strip()):
+            runs[-1][1].append(Piece("anchor", ANCHOR_RE.match(child.content.strip()).group(1)))
         elif kind == "code_inline":
             runs[-1][1].append(Piece("code", child.content))
         elif kind == "text":
@@ -122,6 +126,12 @@ def _split_pieces_into_words(pieces):
     """Glue adjacent pieces into whitespace-separated words: '*guest*,' is one word."""
     words, current = [], []
     for piece in pieces:
+        if piece.style == "anchor":  # a word of its own, never glued to its neighbours
+            if current:
+                words.append(current)
+            words.append([piece])
+            current = []
+            continue
         if piece.style != "text":
             current.append(piece)
             continue
@@ -141,6 +151,8 @@ def _split_pieces_into_words(pieces):
 
 
 def _classify(pieces, line, line_start):
+    if pieces[0].style == "anchor":
+        return Word("anchor", pieces[0].text, "", line, line_start)
     display = "".join(_display(p) for p in pieces)
     core_index = next((i for i, p in enumerate(pieces) if p.style != "text"), None)
     text_after = "".join(p.text for p in pieces[core_index + 1:]) if core_index is not None else ""

@@ -33,6 +33,8 @@ def _test_name(call, fault):
         name += "_" + fault.rights.replace("ZX_RIGHT_", "").lower()
     if fault.fault == "VALUE":
         name += f"_{fault.value:#x}"
+    if fault.fault == "OFFSET":
+        name += f"_{'minus' if fault.value < 0 else 'plus'}{abs(fault.value)}"
     return name
 
 
