@@ -274,6 +274,16 @@ ERROR_RULES = [
          r"allocate (?:system )?memory\b.*)$", no_memory),
     Rule("not-of-kind", "", r"^.*\bnot of (?:kind )?\$ZX_RSRC_KIND_\w+.*$",
          untestable(OTHER_RSRC)),
+    # Understood, but only a guest can show them: tagged, so that a hand-written test of one
+    # wording still covers another wording of the same condition.
+    Rule("unsupported-guest-operation", "",
+         r"^(?=.*\b(?:unsupported|not supported)\b)(?=.*\b(?:instruction|operation|access)\b)"
+         r"(?=.*\b(?:executed|executing|execution|guest)\b).*$",
+         untestable("needs a guest that does what is not supported: a hand-written test")),
+    Rule("outside-address-space", "",
+         r"^.*\b(?:range|region)\b.*\b(?:outside|out of)\b.*\baddress space\b.*$",
+         untestable("depends on the size of the address space of *kind*: needs a hand-written "
+                    "test")),
     Rule("", "", r"^.*\b(?:hardware|host|device|platform)\b.*$",
          untestable("depends on the host platform (hardware virtualization support)")),
     Rule("", "", r"^.*\b(?:already|thread|paused|deadline|pending|canceled|executing|executed|"

@@ -61,8 +61,8 @@ ZXC_TEST(trap_alignment_by_kind) {
 
 /* The I/O port space ends at port 0xffff; the same range is fine for a MEM trap. */
 ZXC_TEST(trap_out_of_range_by_kind) {
-    ZXC_COVERS("zx_guest_set_trap.ERRORS.OUT_OF_RANGE.range-outside-address-space");
-    const char *clause = "zx_guest_set_trap.ERRORS.OUT_OF_RANGE.range-outside-address-space";
+    ZXC_COVERS("zx_guest_set_trap.ERRORS.OUT_OF_RANGE.outside-address-space");
+    const char *clause = "zx_guest_set_trap.ERRORS.OUT_OF_RANGE.outside-address-space";
     struct zxc_guest g;
     zxc_guest_init(&g);
     expect_trap(&g, clause, "IO trap at port 0x10000", ZX_ERR_OUT_OF_RANGE, ZX_GUEST_TRAP_IO,
@@ -75,11 +75,11 @@ ZXC_TEST(trap_out_of_range_by_kind) {
 
 /* A guest that triple-faults cannot go on: resume reports it instead of returning a packet. */
 ZXC_TEST(resume_triple_fault_not_supported) {
-    ZXC_COVERS("zx_vcpu_resume.ERRORS.NOT_SUPPORTED.guest-executed-instruction-made");
+    ZXC_COVERS("zx_vcpu_resume.ERRORS.NOT_SUPPORTED.unsupported-guest-operation");
     struct zxc_guest g;
     zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(triple_fault));
     zx_port_packet_t p;
-    zxc_expect_status("zx_vcpu_resume.ERRORS.NOT_SUPPORTED.guest-executed-instruction-made",
+    zxc_expect_status("zx_vcpu_resume.ERRORS.NOT_SUPPORTED.unsupported-guest-operation",
                       "zx_vcpu_resume after ud2 with an empty IDT",
                       ZX_ERR_NOT_SUPPORTED, ZX(zx_vcpu_resume)(vcpu, &p));
 }
