@@ -280,6 +280,8 @@ ERROR_RULES = [
          r"^(?=.*\b(?:unsupported|not supported)\b)(?=.*\b(?:instruction|operation|access)\b)"
          r"(?=.*\b(?:executed|executing|execution|guest)\b).*$",
          untestable("needs a guest that does what is not supported: a hand-written test")),
+    Rule("passed", "integer", A + r"(?:passed|expired|elapsed)\b.*$",
+         untestable("needs an empty port and a clock: a hand-written test")),
     Rule("outside-address-space", "",
          r"^.*\b(?:range|region)\b.*\b(?:outside|out of)\b.*\baddress space\b.*$",
          untestable("depends on the size of the address space of *kind*: needs a hand-written "

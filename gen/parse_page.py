@@ -81,6 +81,7 @@ class Page:
     title_line: int
     dialect: str
     sections: list
+    stray_anchors: list = field(default_factory=list)  # lines of anchors that begin a line
 
     def section(self, name):
         found = [s for s in self.sections if s.name == name]
@@ -211,7 +212,7 @@ def parse_page(path, text=None):
             text = f.read()
     tokens = _MARKDOWN.parse(text)
     title, title_line = None, 0
-    sections = []
+    sections, stray_anchors = [], []
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -227,10 +228,12 @@ def parse_page(path, text=None):
             continue
         if sections and token.type == "inline" and tokens[i - 1].type != "heading_open":
             sections[-1].blocks.append(Block("para", line, inline_words(token, line)))
+        elif token.type == "html_block" and token.content.startswith("<!-- clause:"):
+            stray_anchors.append(line)
         elif sections and token.type in ("fence", "code_block"):
             sections[-1].blocks.append(Block("code", line + (token.type == "fence"),
                                              code=token.content, info=token.info))
         i += 1
     if title is None:
         raise GenError(path, 1, "not a man page: no '# zx_<call>' title")
-    return Page(path, title, title_line, _dialect(path, sections), sections)
+    return Page(path, title, title_line, _dialect(path, sections), sections, stray_anchors)

@@ -36,7 +36,8 @@ def _relative(path):
 def _lint_all(paths, args, keep_going=False):
     """-> (specs, headers, errors, warnings); prints every diagnostic. With keep_going, a page
     that cannot be read is left out, a clause with an error is dropped from its spec (both
-    listed as skipped), and the errors so handled are not counted."""
+    listed as skipped), an error in no clause (a missing section) leaves the rows alone, and
+    no error is counted."""
     headers = Headers(args.include)
     specs, errors, warnings = [], 0, 0
     for path in paths:
@@ -49,7 +50,10 @@ def _lint_all(paths, args, keep_going=False):
             if spec is None:
                 print(f"zxgen: skipped page {path}: it cannot be read as a man page")
                 continue
-            page_errors = [d for d in page_errors if not _skip_clauses(spec, d, headers)]
+            for d in page_errors:
+                if not _skip_clauses(spec, d, headers):
+                    print(f"zxgen: kept {path} despite line {d.line}: no clause depends on it")
+            page_errors = []
         errors += len(page_errors)
         if spec:
             specs.append(spec)

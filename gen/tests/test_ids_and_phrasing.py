@@ -284,6 +284,14 @@ def test_an_anchor_pins_the_id(tmp_path):
     assert "zx_demo_call.ERRORS.INTERNAL.mystery" in {c.id for c in spec.clauses}
 
 
+def test_an_anchor_starting_a_line_is_a_lint_error(tmp_path):
+    page = tmp_path / "zx_demo_call.md"
+    page.write_text(demo_page("**ZX_ERR_INTERNAL** Something went\n<!-- clause: mystery --> "
+                              "wrong inside."))
+    status, out = run("lint", str(page))
+    assert status == 1 and "clause anchor at the start of a line" in out, out
+
+
 # --- stale covers ------------------------------------------------------------------------------
 
 def copy_project(tmp_path):
