@@ -43,7 +43,10 @@ class NotTestable(Exception):
 # Folding wordings before matching.
 
 _FOLDS = [
-    (r"^(?:either|the) (?=@)", ""),                       # "the *h* handle is invalid"
+    (r"^(?:either|the|the handle) (?=@)", ""),            # "the *h* handle is invalid"
+    (r"^(@\w+) was ", r"\1 is "), (r"^(@\w+) (is|are) either ", r"\1 \2 "),
+    (r"^(@\w+) (is|are) non-null and (?:an )?invalid pointers?$", r"\1 \2 an invalid pointer "
+     "other than null"),
     (r"^(@\w+) (?:parameter|argument|handle|address|value) (?=is|are|does|do|has|lacks)", r"\1 "),
     (r"^(@\w+) (?:is|are) a valid handle but (?:is )?not ", r"\1 is not "),
     (r"\bisn't\b", "is not"), (r"\baren't\b", "are not"), (r"\bdoesn't\b", "does not"),
@@ -249,6 +252,11 @@ ERROR_RULES = [
          A + r"(?!.*\b(?:handles?|pointers?)$)"
          r"(?:is not an? (?:valid|known|supported)|is an? (?:invalid|unknown)|has an invalid"
          r"|does not name an? (?:known|valid)|names no|does not exist)\b[\w ]*$", invalid_value),
+    Rule("invalid-bits", "integer",
+         A + r"(?:(?:has|have|contains?) (?:an? )?(?:unsupported|undefined|invalid|unknown|"
+         r"reserved) (?:option )?(?:bits?|flags?)\b[\w ]*|contains? bits that are not allowed)$",
+         invalid_value),
+    Rule("invalid-value", "integer", A + r"(?:have|has) invalid values?$", invalid_value),
     Rule("invalid-value", "integer", A + r"is (?:outside|out) (?:of )?the (?:valid )?range\b"
          r"[\w ]*$", invalid_value),
     Rule("beyond-end", "integer", A + r"(?:plus|\+) @(?P<other>\w+) (?P<how>overflows|wraps "
@@ -270,8 +278,9 @@ ERROR_RULES = [
          not_subset),
     Rule("too-large", "integer", r"^(?:the )?requested @?(?P<arg>\w+) is too (?:large|big)$",
          too_large),
-    Rule("lack-of-memory", "", r"^(?:temporary )?failure (?:due to (?:a )?lack of memory|to "
-         r"allocate (?:system )?memory\b.*)$", no_memory),
+    Rule("lack-of-memory", "", r"^(?:temporary )?(?:failure (?:due to (?:a )?lack of memory|to "
+         r"allocate (?:system )?memory\b.*)|failed to allocate memory\b.*|out of memory)$",
+         no_memory),
     Rule("not-of-kind", "", r"^.*\bnot of (?:kind )?\$ZX_RSRC_KIND_\w+.*$",
          untestable(OTHER_RSRC)),
     # Understood, but only a guest can show them: tagged, so that a hand-written test of one

@@ -9,6 +9,7 @@ Clauses, per section (their ids: clause_ids.py):
   REQUIRED_RIGHTS one per sentence of a later-dialect "Rights" section ("None.", "TODO" skipped)
 """
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from clause_ids import assign_ids
@@ -145,9 +146,15 @@ def split_sentences(words):
 
 
 def _errors(spec, section):
+    """Entries start with **ZX_ERR_...**. A paragraph before the first entry that starts with
+    plain words ("TODO(...)", "`zx_ticks_get()` does not fail.") is prose, not an entry; one that
+    starts with an argument or a constant is an entry whose code is missing (an error)."""
     entries = []
     for block in section.blocks:
         if block.kind != "para":
+            continue
+        if not entries and block.words and not _is_entry_start(block.words[0]) \
+                and block.words[0].kind not in ("arg", "const"):
             continue
         for word in block.words:
             if _is_entry_start(word):
@@ -164,6 +171,8 @@ def _errors(spec, section):
 def _entry_conditions(words):
     """An entry's first sentence states its conditions; a later sentence that starts with an
     argument states more; other later sentences explain ("There is no good way to ...")."""
+    while words and words[0].kind == "text" and not re.search(r"\w", words[0].display):
+        words = words[1:]  # "**ZX_ERR_X** : *h* ...", "**ZX_ERR_X** — ..."
     sentences = split_sentences(words)
     kept = sentences[:1] + [s for s in sentences[1:] if s[0].kind == "arg"]
     return [w for sentence in kept for w in sentence]

@@ -123,6 +123,19 @@ CONSTRUCTIONS = {
     "arguments in code font": (
         "**ZX_ERR_BAD_HANDLE** `handle` isn't a valid handle.",
         [("BAD_HANDLE", "handle", "", 0)]),
+    "an entry as a list item with a colon": (
+        " - **ZX_ERR_ACCESS_DENIED** : *handle* lacks the **ZX_RIGHT_WRITE** right.",
+        [("MISSING_RIGHTS", "handle", "ZX_RIGHT_WRITE", 0)]),
+    "past tense": (
+        "**ZX_ERR_INVALID_ARGS** *buffer* was an invalid pointer.",
+        [("NULL_POINTER", "buffer", "", 0), ("READONLY_POINTER", "buffer", "", 0),
+         ("UNMAPPED_POINTER", "buffer", "", 0)]),
+    "non-null but invalid pointers": (
+        "**ZX_ERR_INVALID_ARGS** *actual* is non-null and an invalid pointer.",
+        [("READONLY_POINTER", "actual", "", 0), ("UNMAPPED_POINTER", "actual", "", 0)]),
+    "undefined bits set": (
+        "**ZX_ERR_INVALID_ARGS** *options* has an undefined bit set.",
+        [("VALUE", "options", "", 0xFFFFFFFF)]),
     "a set of allowed values, both sides": (
         "**ZX_ERR_INVALID_ARGS** *kind* is not **ZX_GUEST_TRAP_MEM** or **ZX_GUEST_TRAP_IO**.",
         [("VALUE", "kind", "", 0), ("VALUE", "kind", "", 3), ("VALUE", "kind", "", 0xFFFFFFFF)]),
@@ -135,6 +148,18 @@ def test_construction_gives_its_rows(tmp_path, name, dialect):
     errors, expected = CONSTRUCTIONS[name]
     _, rows, _ = demo_rows(tmp_path, errors, dialect=dialect)
     assert faults(rows) == sorted(expected)
+
+
+def test_pages_of_any_call_parse(tmp_path):
+    """Types the generator does not know, array and attribute syntax, a TODO for ERRORS."""
+    page = tmp_path / "zx_demo_exit.md"
+    page.write_text("# zx_demo_exit\n\n## SUMMARY\n\nEnds.\n\n## DECLARATION\n\n```c\n"
+                    "[[noreturn]] void zx_demo_exit(zx_widget_t widget, const uint64_t values[],"
+                    " int64_t retcode);\n```\n\n## DESCRIPTION\n\nIt ends.\n\n## RETURN VALUE\n\n"
+                    "It does not return.\n\n## ERRORS\n\nTODO(someone)\n\n## SEE ALSO\n\nNone.\n")
+    spec = load_spec(str(page))
+    assert [a.type for a in spec.prototype.args] == ["zx_widget_t", "const uint64_t*", "int64_t"]
+    assert not [c for c in spec.clauses if c.section == "ERRORS"]
 
 
 def test_a_resource_not_of_a_kind_is_understood_and_says_why_it_has_no_row(tmp_path):

@@ -162,7 +162,7 @@ MALFORMED = {
     "no_synopsis": ("# zx_a\n\n## NAME\n\na - b\n\n## DESCRIPTION\n\nText.\n",
                     "1: error: no SYNOPSIS"),
     "bad_prototype": ("# zx_a\n\n## NAME\n\na\n\n## SYNOPSIS\n\n```\n"
-                      "zx_status_t zx_a(zx_handle_t h, widget_t w);\n```\n",
+                      "zx_status_t zx_a(zx_handle_t h, widget w);\n```\n",
                       "10: error: SYNOPSIS prototype does not parse"),
     "entry_without_code": ("# zx_a\n\n## NAME\n\na\n\n## SYNOPSIS\n\n```\n"
                            "zx_status_t zx_a(zx_handle_t h);\n```\n\n## ERRORS\n\n"
