@@ -2,11 +2,13 @@
 
 An id depends only on the clause itself (never on its position in the page), so inserting,
 deleting, rewording or reordering other sentences changes no id:
-  ERRORS          <call>.ERRORS.<CODE>.<subject>-<meaning>   zx_vcpu_create.ERRORS.BAD_HANDLE.guest-invalid-handle
+  ERRORS          <call>.ERRORS.<CODE>.<subject>-<meaning>
+                  zx_vcpu_create.ERRORS.BAD_HANDLE.guest-invalid-handle
                   (a condition the catalogue does not understand: <CODE>.<slug>)
-  RIGHTS          <call>.RIGHTS.<right>                       zx_vcpu_create.RIGHTS.execute
-  REQUIRED_RIGHTS <call>.REQUIRED_RIGHTS.<argument>           zx_vcpu_resume.REQUIRED_RIGHTS.handle
-  DESCRIPTION, RETURN_VALUE: <call>.<SECTION>.<slug>           zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu
+  RIGHTS          <call>.RIGHTS.<right>               zx_vcpu_create.RIGHTS.execute
+  REQUIRED_RIGHTS <call>.REQUIRED_RIGHTS.<argument>   zx_vcpu_resume.REQUIRED_RIGHTS.handle
+  DESCRIPTION, RETURN_VALUE: <call>.<SECTION>.<slug>
+                  zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu
 The slug is the sentence's first four content words. A page author may pin an id by writing
 `<!-- clause: name -->` before the sentence or condition: <call>.<SECTION>[.<CODE>].<name>.
 Two clauses of one page with the same id (the same sentence twice) get -2, -3 in page order.

@@ -65,6 +65,7 @@ class Spec:
     clauses: list
     see_also: list = field(default_factory=list)   # (target, line)
     rights_intro_line: int = 0
+    optional_pointers: set = field(default_factory=set)  # "*actual* is an optional pointer"
 
     @property
     def call(self):
@@ -291,8 +292,25 @@ def load_spec(path, text=None):
             _sentences_of(section, add, "REQUIRED_RIGHTS", skip=("todo", "none"))
         elif section.name == "SEE_ALSO":
             spec.see_also = _see_also(section)
+    spec.optional_pointers = _optional_pointers(spec)
     assign_ids(spec)
     return spec
+
+
+OPTIONAL_RE = re.compile(r"^(?:the )?@(\w+) (?:is|are) (?:an )?optional\b|^(?:the )?@(\w+) "
+                         r"(?:may|can) be null\b")
+
+
+def _optional_pointers(spec):
+    """Pointer arguments a prose sentence declares optional (NULL allowed), in any case."""
+    found = set()
+    for clause in spec.clauses:
+        if clause.section in ("DESCRIPTION", "RETURN_VALUE"):
+            match = OPTIONAL_RE.match(clause.canon)
+            arg = spec.prototype.arg(match.group(1) or match.group(2)) if match else None
+            if arg is not None and arg.pointer:
+                found.add(arg.name)
+    return found
 
 
 def _mark_code_arguments(page, arg_names):

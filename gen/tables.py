@@ -42,7 +42,9 @@ def _clause_faults(clause, spec, headers):
     """-> [(Fault, status)]; raises NotTestable."""
     proto = spec.prototype
     if clause.section == "ERRORS":
-        return [(f, clause.status) for f in catalogue.error_faults(clause, proto, headers)]
+        faults = [f for f in catalogue.error_faults(clause, proto, headers)
+                  if not (f.fault == "NULL_POINTER" and f.arg in spec.optional_pointers)]
+        return [(f, clause.status) for f in faults]
     if clause.section == "RIGHTS":
         arg = proto.arg(clause.handle_arg) if clause.handle_arg else None
         if arg is None or not arg.is_out_handle:

@@ -16,9 +16,10 @@ $(BUILD)/harness/%.o: harness/%.c $(HARNESS_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HARNESS_CFLAGS) -c -o $@ $<
 
-$(BUILD)/harness/clause_index.c: harness/clause_index.py $(wildcard spec/*.md gen/*.py)
+# The pages the table is made from (GEN_PAGES: spec/*.md unless overridden).
+$(BUILD)/harness/clause_index.c: harness/clause_index.py $(GEN_PAGES) $(wildcard gen/*.py)
 	@mkdir -p $(dir $@)
-	if [ -f gen/zxgen.py ]; then $(PYTHON) gen/zxgen.py clauses spec/*.md; fi \
+	if [ -f gen/zxgen.py ]; then $(PYTHON) gen/zxgen.py clauses $(GEN_PAGES); fi \
 	    | $(PYTHON) harness/clause_index.py > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/harness/clause_index.o: $(BUILD)/harness/clause_index.c

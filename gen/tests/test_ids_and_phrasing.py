@@ -52,7 +52,8 @@ def faults(rows, code=None):
 
 CONSTRUCTIONS = {
     "two handles lack a right": (
-        "**ZX_ERR_ACCESS_DENIED** *handle* or *port_handle* do not have the **ZX_RIGHT_READ** right.",
+        "**ZX_ERR_ACCESS_DENIED** *handle* or *port_handle* do not have the **ZX_RIGHT_READ** "
+        "right.",
         [("MISSING_RIGHTS", "handle", "ZX_RIGHT_READ", 0),
          ("MISSING_RIGHTS", "port_handle", "ZX_RIGHT_READ", 0)]),
     "two handles are invalid": (
@@ -148,6 +149,17 @@ def test_construction_gives_its_rows(tmp_path, name, dialect):
     errors, expected = CONSTRUCTIONS[name]
     _, rows, _ = demo_rows(tmp_path, errors, dialect=dialect)
     assert faults(rows) == sorted(expected)
+
+
+def test_a_pointer_the_page_calls_optional_gets_no_null_row(tmp_path):
+    page = tmp_path / "zx_demo_call.md"
+    page.write_text(demo_page("**ZX_ERR_INVALID_ARGS** *buffer* or *actual* are invalid "
+                              "pointers.").replace("It is a call for tests.",
+                                                   "It is a call for tests. *actual* is an "
+                                                   "optional pointer to a count."))
+    rows, _ = build_rows([load_spec(str(page))], HEADERS)
+    nulls = {r.fault.arg for r in rows if r.fault.fault == "NULL_POINTER"}
+    assert nulls == {"buffer"}
 
 
 def test_pages_of_any_call_parse(tmp_path):
