@@ -143,8 +143,17 @@ def zero(m, arg, proto, headers):
 
 
 def at_least(m, arg, proto, headers):
-    bound = int(m["n"], 0) + (1 if m.get("strict") else 0)
+    bound = _constants(m["n"], headers)[0] + (1 if m.get("strict") else 0)
     return _values(arg, bound, _type_max(arg))
+
+
+def below(m, arg, proto, headers):
+    """"less than N": just below N, and 0."""
+    bound = _constants(m["n"], headers)[0] if m["n"] not in WORD_NUMBERS else WORD_NUMBERS[m["n"]]
+    return _values(arg, bound - 1, 0)
+
+
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "eight": 8, "sixteen": 16}
 
 
 def not_one_of(m, arg, proto, headers):
@@ -215,7 +224,7 @@ class Rule:
 NEEDS_STATE = ("depends on object state or on running a guest: needs a hand-written test "
                "(ZXC_COVERS)")
 A = r"^@(?P<arg>\w+) "
-N = r"(?P<n>0x[0-9a-f]+|\d+)"
+N = r"(?P<n>0x[0-9a-f]+|\d+|\$ZX_\w+)"  # a number or a constant from include/
 IS = r"(?:is|are)"
 RIGHTS_LIST = r"(?P<rights>(?:\$ZX_RIGHT_\w+ ?(?:and |or )?)+)"
 OTHER_RSRC = "needs a resource of another kind, which no call of the API creates"
@@ -227,7 +236,8 @@ ERROR_RULES = [
     Rule("lacks", "handle",
          A + r"(?:does not have|do not have|lacks|lack)(?: the)?(?: rights?)? " + RIGHTS_LIST +
          r"(?:rights?)?(?: and (?:may|can|cannot|could)\b.*)?$", missing_rights),
-    Rule("not-of-kind", "handle", A + r"(?:is not|are not) (?:a resource )?of\b.*$",
+    Rule("not-of-kind", "handle",
+         A + r"(?:is not|are not) (?:a resource )?(?:of\b|resource kind\b).*$",
          untestable(OTHER_RSRC)),
     Rule("wrong-type", "handle",
          A + IS + r" not (?:a handle to )?(?:an? )?(?!valid\b)[\w ]+?(?: handles?| objects?)?$",
@@ -244,8 +254,10 @@ ERROR_RULES = [
     Rule("at-least", "integer", A + r"is " + N + r" or (?:greater|more|larger)$", at_least),
     Rule("at-least", "integer", A + r"is (?:greater than or equal to|at least) " + N + "$",
          at_least),
-    Rule("at-least", "integer", A + r"is (?P<strict>greater|larger|more) than " + N + "$",
+    Rule("at-least", "integer", A + IS + r" (?P<strict>greater|larger|more) than " + N + "$",
          at_least),
+    Rule("below", "integer", A + IS + r" (?:less|smaller|fewer) than (?P<n>0x[0-9a-f]+|\d+|"
+         r"\$ZX_\w+|one|two|three|four|eight|sixteen)$", below),
     Rule("not-one-of", "integer", A + r"is (?:not|neither|not one of) (?P<set>(?:(?:\$ZX_\w+|"
          r"0x[0-9a-f]+|\d+)(?: or| nor| and)? ?)+)$", not_one_of),
     Rule("invalid-value", "integer",
@@ -257,6 +269,7 @@ ERROR_RULES = [
          r"reserved) (?:option )?(?:bits?|flags?)\b[\w ]*|contains? bits that are not allowed)$",
          invalid_value),
     Rule("invalid-value", "integer", A + r"(?:have|has) invalid values?$", invalid_value),
+    Rule("invalid-value", "integer", A + IS + r" not (?:valid|supported|known)$", invalid_value),
     Rule("invalid-value", "integer", A + r"is (?:outside|out) (?:of )?the (?:valid )?range\b"
          r"[\w ]*$", invalid_value),
     Rule("beyond-end", "integer", A + r"(?:plus|\+) @(?P<other>\w+) (?P<how>overflows|wraps "
@@ -266,8 +279,10 @@ ERROR_RULES = [
     Rule("too-large", "integer", A + r"is too (?:large|big)\b[\w ]*$", too_large),
     Rule("size-mismatch", "integer",
          A + r"(?:is not|does not match|is not equal to|does not equal) (?:the )?(?:expected )?"
-         r"size (?:of|that)\b.*$", wrong_size),
+         r"(?:\w+ )?size (?:of|that)\b.*$", wrong_size),
     Rule("misaligned", "integer", A + IS + r" not (?:page[- ]aligned|aligned)$", misaligned),
+    Rule("misaligned", "pointer", A + IS + r" not (?:properly )?aligned$",
+         lambda m, arg, proto, headers: _offsets(arg, 1)),
     Rule("misaligned", "integer",
          A + r"(?:does not|do not) (?:meet|satisfy) the (?:alignment )?requirements of @\w+$",
          misaligned),

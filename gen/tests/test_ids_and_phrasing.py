@@ -137,6 +137,22 @@ CONSTRUCTIONS = {
     "undefined bits set": (
         "**ZX_ERR_INVALID_ARGS** *options* has an undefined bit set.",
         [("VALUE", "options", "", 0xFFFFFFFF)]),
+    "less than a number in words": (
+        "**ZX_ERR_INVALID_ARGS** *size* is less than four.",
+        [("VALUE", "size", "", 0), ("VALUE", "size", "", 3)]),
+    "greater than a constant": (
+        "**ZX_ERR_OUT_OF_RANGE** *size* is larger than **ZX_INFO_HANDLE_BASIC**.",
+        [("VALUE", "size", "", 3), ("VALUE", "size", "", 2**64 - 1)]),
+    "an element size that must match": (
+        "**ZX_ERR_OUT_OF_RANGE** *buffer_size* is not equal to the element size of the queue.",
+        [("OFFSET", "buffer_size", "", -1), ("OFFSET", "buffer_size", "", 1),
+         ("VALUE", "buffer_size", "", 0), ("VALUE", "buffer_size", "", 2**64 - 1)]),
+    "a kind that is not supported": (
+        "**ZX_ERR_NOT_SUPPORTED** *kind* is not supported.",
+        [("VALUE", "kind", "", 0xFFFFFFFF)]),
+    "a misaligned pointer": (
+        "**ZX_ERR_INVALID_ARGS** *buffer* is not aligned.",
+        [("OFFSET", "buffer", "", 1)]),
     "a set of allowed values, both sides": (
         "**ZX_ERR_INVALID_ARGS** *kind* is not **ZX_GUEST_TRAP_MEM** or **ZX_GUEST_TRAP_IO**.",
         [("VALUE", "kind", "", 0), ("VALUE", "kind", "", 3), ("VALUE", "kind", "", 0xFFFFFFFF)]),
