@@ -203,6 +203,14 @@ def not_subset(m, arg, proto, headers):
     return _values(arg, RIGHTS_NO_HANDLE_HAS)
 
 
+def value_with_handle(m, arg, proto, headers):
+    """"*kind* is MEM or IO and *port* is not ZX_HANDLE_INVALID", "MEM was specified with a
+    *port*": the baseline's *port* is a valid handle already, so setting *kind* to each value
+    named makes the condition hold."""
+    _handle_arg(proto, m["other"])
+    return _values(arg, *_constants(m["set"], headers))
+
+
 def no_memory(m, arg, proto, headers):
     return [Fault("NO_MEMORY")]
 
@@ -318,6 +326,12 @@ ERROR_RULES = [
          r"space\b.*$",
          untestable("depends on the size of the address space of *kind*: needs a hand-written "
                     "test")),
+    Rule("with-handle", "integer",
+         A + r"is (?P<set>\$ZX_\w+(?: or \$ZX_\w+)*) and @(?P<other>\w+) is not "
+         r"\$ZX_HANDLE_INVALID$", value_with_handle),
+    Rule("with-handle", "integer",
+         r"^(?P<set>\$ZX_\w+(?: or \$ZX_\w+)*) (?:is|was) (?:specified|given|used) with an? "
+         r"@(?P<other>\w+)(?: handle)?$", value_with_handle),
     Rule("", "", r"^.*@\w+.*\band\b.*@\w+.*$",
          untestable("a compound condition on several arguments: needs a hand-written test")),
     Rule("", "", r"^.*\b(?:when|if|for|with) (?:an? )?\$ZX_\w+.*$",
@@ -335,6 +349,14 @@ def _subject_fits(rule, arg):
         return False
     return {"handle": arg.is_handle, "pointer": arg.pointer,
             "integer": not arg.pointer and not arg.is_handle}[rule.subject]
+
+
+def _owner_of_constants(clause, text):
+    """The argument whose values the constants are: the one integer argument that other
+    clauses of the page name together with constants of the same family (ZX_GUEST_TRAP_*)."""
+    families = {name.rsplit("_", 1)[0] for name in re.findall(r"\$(ZX_\w+)", text)}
+    owners = {arg for arg, family in clause.constant_families if family in families}
+    return owners.pop() if len(owners) == 1 else ""
 
 
 @dataclass(frozen=True)
@@ -355,6 +377,8 @@ def understand(clause, proto, misfits=None):
         if not match:
             continue
         groups = match.groupdict(default="")
+        if not groups.get("arg") and groups.get("set"):
+            groups["arg"] = _owner_of_constants(clause, groups["set"])
         arg = proto.arg(groups["arg"]) if groups.get("arg") else None
         if groups.get("arg") and arg is None:
             if misfits is not None:
@@ -362,6 +386,10 @@ def understand(clause, proto, misfits=None):
             continue
         if _subject_fits(rule, arg):
             return Meaning(rule.tag, groups.get("arg", ""), rule, groups)
+        if arg is None:
+            if misfits is not None:
+                misfits.append("its constants are the values of no single argument")
+            continue
         if misfits is not None:
             misfits.append(f"*{arg.name}* is not a {rule.subject} argument ({arg.type})")
     return None

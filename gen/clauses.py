@@ -35,6 +35,7 @@ class Clause:
     anchor: str = ""        # "<!-- clause: name -->" written before it: pins its id
     id: str = ""            # set by clause_ids.assign_ids
     signature: str = ""     # its meaning, compared by stale-cover detection
+    constant_families: frozenset = frozenset()  # the page's (argument, ZX_ family) pairs
 
     @property
     def text(self):
@@ -293,12 +294,34 @@ def load_spec(path, text=None):
         elif section.name == "SEE_ALSO":
             spec.see_also = _see_also(section)
     spec.optional_pointers = _optional_pointers(spec)
+    families = _constant_families(spec)
+    for clause in spec.clauses:
+        clause.constant_families = families
     assign_ids(spec)
     return spec
 
 
 OPTIONAL_RE = re.compile(r"^(?:the )?@(\w+) (?:is|are) (?:an )?optional\b|^(?:the )?@(\w+) "
                          r"(?:may|can) be null\b")
+
+
+CONSTANT_WINDOW = 4  # "*kind* may be either **ZX_GUEST_TRAP_BELL**": the value follows closely
+
+
+def _constant_families(spec):
+    """(argument, constant family) wherever a constant closely follows an integer argument:
+    "*kind* may be either ZX_GUEST_TRAP_BELL" gives ("kind", "ZX_GUEST_TRAP")."""
+    pairs = set()
+    for clause in spec.clauses:
+        words = clause.words
+        for i, word in enumerate(words):
+            arg = spec.prototype.arg(word.name) if word.kind == "arg" else None
+            if arg is None or arg.pointer or arg.is_handle:
+                continue
+            for later in words[i + 1:i + 1 + CONSTANT_WINDOW]:
+                if later.kind == "const" and not later.name.startswith(("ZX_ERR_", "ZX_RIGHT_")):
+                    pairs.add((arg.name, later.name.rsplit("_", 1)[0]))
+    return frozenset(pairs)
 
 
 def _optional_pointers(spec):

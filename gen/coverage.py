@@ -7,6 +7,8 @@ written against. What that was is recorded, per cited id, in <guest tests>/cited
   renamed     the id is gone, but exactly one clause of the call has the recorded meaning (an
               argument renamed, a page of another dialect): credited; cite the new id
   unrecorded  the id names a clause, but no meaning was recorded for it: credited; record it
+  reread      the id names a clause with the recorded words, but the generator now reads
+              another meaning in them (a catalogue rule was added): credited; record it
   changed     the id names a clause whose meaning changed: STALE, not credited
   gone        no clause has the id nor the recorded meaning: STALE, not credited
   unknown     neither a clause nor a record: an error (a typo)
@@ -24,7 +26,7 @@ from diagnostics import Diagnostic
 COVERS_RE = re.compile(r'\bZXC_COVERS\s*\(\s*"([^"]*)"\s*\)')
 TEST_RE = re.compile(r"\bZXC_TEST\s*\(\s*(\w+)\s*\)")
 RECORD_NAME = "cited_clauses.txt"
-CREDITED = ("ok", "renamed", "unrecorded")
+CREDITED = ("ok", "renamed", "unrecorded", "reread")
 RECORD_HEADER = """\
 # Clauses cited by ZXC_COVERS in this folder's tests, with the meaning (signature) and text they
 # had when the tests were written. Written by `make accept-covers` (gen/zxgen.py covers --accept);
@@ -92,7 +94,7 @@ def write_record(folder, resolutions, record):
     keeps its old entry (it stays stale until its test cites an existing clause)."""
     entries = {}
     for r in resolutions:
-        if r.state in ("ok", "unrecorded", "changed"):
+        if r.state in ("ok", "unrecorded", "reread", "changed"):
             entries[r.cover.clause_id] = (r.clause.signature, r.clause.text)
         elif r.cover.clause_id in record:
             entries[r.cover.clause_id] = record[r.cover.clause_id]
@@ -134,7 +136,8 @@ def resolve(covers, specs, record):
             continue
         signature, old_text = recorded
         if clause is not None:
-            state = "ok" if clause.signature == signature else "changed"
+            state = ("ok" if clause.signature == signature else
+                     "reread" if clause.text == old_text else "changed")
             out.append(Resolution(cover, state, clause, old_text, clause.text))
             continue
         call, section = cover.clause_id.split(".")[:2]
@@ -160,7 +163,7 @@ def unknown_covers(resolutions):
 def stale_report(resolutions):
     """Text naming each cover that is not simply ok, stale ones first; "" when all are ok."""
     stale = [r for r in resolutions if r.state in ("changed", "gone")]
-    notes = [r for r in resolutions if r.state in ("renamed", "unrecorded")]
+    notes = [r for r in resolutions if r.state in ("renamed", "unrecorded", "reread")]
     lines = []
     if stale:
         lines.append(f"STALE COVERS: {len(stale)} (their tests still run, but credit no clause "
@@ -177,6 +180,9 @@ def stale_report(resolutions):
         if r.state == "renamed":
             lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: same meaning now "
                          f"at {r.clause.id}; cite that id")
+        elif r.state == "reread":
+            lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: same words, read "
+                         "with another meaning by this generator: make accept-covers")
         else:
             lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: meaning not "
                          "recorded yet: make accept-covers")

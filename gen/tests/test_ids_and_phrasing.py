@@ -30,7 +30,8 @@ def demo_page(errors, rights="", dialect="name-synopsis"):
                                "sentence-case": ("Summary", "Declaration", str.capitalize)}[dialect]
     rights_section = f"## {case('rights')}\n\n{rights}\n\n" if rights else ""
     return (f"# zx_demo_call\n\n## {summary}\n\nDoes nothing useful.\n\n## {synopsis}\n\n```c\n"
-            f"{DEMO_PROTOTYPE}\n```\n\n## {case('description')}\n\nIt is a call for tests.\n\n"
+            f"{DEMO_PROTOTYPE}\n```\n\n## {case('description')}\n\nIt is a call for tests. "
+            f"*kind* may be **ZX_GUEST_TRAP_BELL** or another kind.\n\n"
             f"{rights_section}## {case('return value')}\n\nIt returns **ZX_OK** on success.\n\n"
             f"## {case('errors')}\n\n{errors}\n\n## {case('see also')}\n\nNothing.\n")
 
@@ -153,6 +154,13 @@ CONSTRUCTIONS = {
     "a misaligned pointer": (
         "**ZX_ERR_INVALID_ARGS** *buffer* is not aligned.",
         [("OFFSET", "buffer", "", 1)]),
+    "a value given with a handle, named by its constant": (
+        "**ZX_ERR_INVALID_ARGS** **ZX_GUEST_TRAP_MEM** was specified with a *port_handle*.",
+        [("VALUE", "kind", "", 1)]),
+    "a value and a handle that is given": (
+        "**ZX_ERR_INVALID_ARGS** *kind* is **ZX_GUEST_TRAP_MEM** or **ZX_GUEST_TRAP_IO** and "
+        "*port_handle* is not **ZX_HANDLE_INVALID**.",
+        [("VALUE", "kind", "", 1), ("VALUE", "kind", "", 2)]),
     "a set of allowed values, both sides": (
         "**ZX_ERR_INVALID_ARGS** *kind* is not **ZX_GUEST_TRAP_MEM** or **ZX_GUEST_TRAP_IO**.",
         [("VALUE", "kind", "", 0), ("VALUE", "kind", "", 3), ("VALUE", "kind", "", 0xFFFFFFFF)]),
