@@ -224,7 +224,7 @@ def untestable(reason):
 @dataclass(frozen=True)
 class Rule:
     tag: str         # the meaning, in ids: "invalid-handle"; "" for a rule that only explains
-    subject: str     # the @arg's kind: handle, pointer, integer, any, or "" (no subject)
+    subject: str     # the @arg's kind: handle, pointer, integer, or "" (no subject)
     pattern: str
     build: object
 
@@ -343,7 +343,7 @@ _COMPILED = [(re.compile(rule.pattern), rule) for rule in ERROR_RULES]
 
 
 def _subject_fits(rule, arg):
-    if not rule.subject or rule.subject == "any":
+    if not rule.subject:
         return True
     if arg is None:
         return False
