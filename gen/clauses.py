@@ -1,15 +1,18 @@
 """Page -> Spec: the prototype, the ERRORS entries and the clauses (one testable statement each).
 
-Clause ids are "<call>.<SECTION>.<ordinal>", the ordinal counting clauses within the section:
-  ERRORS          one per condition of an entry ("A, or B" and "*a* or *b* is X" give several)
+Clauses, per section (their ids: clause_ids.py):
+  ERRORS          one per condition of an entry ("A, or B" and "*a* or *b* is X" give several);
+                  an entry's later sentences explain it unless they start with an argument
   RIGHTS          one per default right listed in DESCRIPTION
   DESCRIPTION     one per behaviour sentence (notes "N.B." and the rights lead-in are not clauses)
   RETURN_VALUE    one per sentence
-  REQUIRED_RIGHTS one per sentence of a later-dialect "Rights" section
+  REQUIRED_RIGHTS one per sentence of a later-dialect "Rights" section ("None.", "TODO" skipped)
 """
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
+from clause_ids import assign_ids
 from diagnostics import GenError
 from parse_page import parse_page
 from prototype import parse_prototype
@@ -20,16 +23,19 @@ SENTENCE_END = (".", ":", "!", "?")
 
 @dataclass
 class Clause:
-    id: str
     call: str
     section: str
-    ordinal: int
     path: str
     line: int
     words: list
+    arg_names: tuple        # the prototype's, so that a meaning can name arguments by position
     status: str = ""        # ERRORS: the ZX_ERR_* code of the entry
     right: str = ""         # RIGHTS: the ZX_RIGHT_* the new handle carries
     handle_arg: str = ""    # RIGHTS: the out argument receiving the handle
+    anchor: str = ""        # "<!-- clause: name -->" written before it: pins its id
+    id: str = ""            # set by clause_ids.assign_ids
+    signature: str = ""     # its meaning, compared by stale-cover detection
+    constant_families: frozenset = frozenset()  # the page's (argument, ZX_ family) pairs
 
     @property
     def text(self):
@@ -60,6 +66,7 @@ class Spec:
     clauses: list
     see_also: list = field(default_factory=list)   # (target, line)
     rights_intro_line: int = 0
+    optional_pointers: set = field(default_factory=set)  # "*actual* is an optional pointer"
 
     @property
     def call(self):
@@ -88,7 +95,9 @@ def split_conditions(words):
         next_word = words[i + 1] if i + 1 < len(words) else None
         full_clause = len(current) >= 3
         if word.kind == "text" and word.name == "or" and current:
-            after_comma = current[-1].punct_after.endswith(",")
+            # "*a*, *b*, or *c* are ..." is one list of subjects, not three conditions
+            after_comma = (current[-1].punct_after.endswith(",")
+                           and any(w.kind != "arg" for w in current))
             before_arg = next_word is not None and next_word.kind == "arg" and full_clause
             if after_comma or before_arg:
                 pieces.append(current)
@@ -139,9 +148,15 @@ def split_sentences(words):
 
 
 def _errors(spec, section):
+    """Entries start with **ZX_ERR_...**. A paragraph before the first entry that starts with
+    plain words ("TODO(...)", "`zx_ticks_get()` does not fail.") is prose, not an entry; one that
+    starts with an argument or a constant is an entry whose code is missing (an error)."""
     entries = []
     for block in section.blocks:
         if block.kind != "para":
+            continue
+        if not entries and block.words and not _is_entry_start(block.words[0]) \
+                and block.words[0].kind not in ("arg", "const"):
             continue
         for word in block.words:
             if _is_entry_start(word):
@@ -153,6 +168,16 @@ def _errors(spec, section):
             else:
                 entries[-1].words.append(word)
     return entries
+
+
+def _entry_conditions(words):
+    """An entry's first sentence states its conditions; a later sentence that starts with an
+    argument states more; other later sentences explain ("There is no good way to ...")."""
+    while words and words[0].kind == "text" and not re.search(r"\w", words[0].display):
+        words = words[1:]  # "**ZX_ERR_X** : *h* ...", "**ZX_ERR_X** — ..."
+    sentences = split_sentences(words)
+    kept = sentences[:1] + [s for s in sentences[1:] if s[0].kind == "arg"]
+    return [w for sentence in kept for w in sentence]
 
 
 def _is_rights_intro(sentence):
@@ -213,11 +238,11 @@ def _is_rights_start(word):
 
 def _sentences_of(section, add, name, skip=()):
     for block in section.blocks:
-        if block.kind != "para":
+        if block.kind != "para" or not block.words:
+            continue
+        if block.words[0].name.split("(")[0] in skip:  # "TODO(...): ...", "None."
             continue
         for sentence in split_sentences(block.words):
-            if sentence[0].name.split("(")[0] in skip:
-                continue
             add(name, _strip_end(sentence))
 
 
@@ -242,15 +267,16 @@ def load_spec(path, text=None):
         raise GenError(path, synopsis.line, "SYNOPSIS has no C code block")
     prototype = parse_prototype(path, code[0].code, code[0].line)
     spec = Spec(page, prototype, [], [])
-    counters = {}
+    arg_names = tuple(a.name for a in prototype.args)
+    _mark_code_arguments(page, arg_names)
 
     def add(section_name, words, **extra):
+        anchors = [w.name for w in words if w.kind == "anchor"]
+        words = [w for w in words if w.kind != "anchor"]
         if not words:
             return
-        counters[section_name] = counters.get(section_name, 0) + 1
-        ordinal = counters[section_name]
-        spec.clauses.append(Clause(f"{prototype.name}.{section_name}.{ordinal}", prototype.name,
-                                   section_name, ordinal, path, words[0].line, words, **extra))
+        spec.clauses.append(Clause(prototype.name, section_name, path, words[0].line, words,
+                                   arg_names, anchor=anchors[0] if anchors else "", **extra))
 
     for section in page.sections:
         if section.name == "DESCRIPTION":
@@ -259,7 +285,7 @@ def load_spec(path, text=None):
             entries = _errors(spec, section)
             spec.entries.extend(entries)
             for entry in entries:
-                for condition in split_conditions(entry.words):
+                for condition in split_conditions(_entry_conditions(entry.words)):
                     add("ERRORS", condition, status=entry.status)
         elif section.name == "RETURN_VALUE":
             _sentences_of(section, add, "RETURN_VALUE")
@@ -267,4 +293,53 @@ def load_spec(path, text=None):
             _sentences_of(section, add, "REQUIRED_RIGHTS", skip=("todo", "none"))
         elif section.name == "SEE_ALSO":
             spec.see_also = _see_also(section)
+    spec.optional_pointers = _optional_pointers(spec)
+    families = _constant_families(spec)
+    for clause in spec.clauses:
+        clause.constant_families = families
+    assign_ids(spec)
     return spec
+
+
+OPTIONAL_RE = re.compile(r"^(?:the )?@(\w+) (?:is|are) (?:an )?optional\b|^(?:the )?@(\w+) "
+                         r"(?:may|can) be null\b")
+
+
+CONSTANT_WINDOW = 4  # "*kind* may be either **ZX_GUEST_TRAP_BELL**": the value follows closely
+
+
+def _constant_families(spec):
+    """(argument, constant family) wherever a constant closely follows an integer argument:
+    "*kind* may be either ZX_GUEST_TRAP_BELL" gives ("kind", "ZX_GUEST_TRAP")."""
+    pairs = set()
+    for clause in spec.clauses:
+        words = clause.words
+        for i, word in enumerate(words):
+            arg = spec.prototype.arg(word.name) if word.kind == "arg" else None
+            if arg is None or arg.pointer or arg.is_handle:
+                continue
+            for later in words[i + 1:i + 1 + CONSTANT_WINDOW]:
+                if later.kind == "const" and not later.name.startswith(("ZX_ERR_", "ZX_RIGHT_")):
+                    pairs.add((arg.name, later.name.rsplit("_", 1)[0]))
+    return frozenset(pairs)
+
+
+def _optional_pointers(spec):
+    """Pointer arguments a prose sentence declares optional (NULL allowed), in any case."""
+    found = set()
+    for clause in spec.clauses:
+        if clause.section in ("DESCRIPTION", "RETURN_VALUE"):
+            match = OPTIONAL_RE.match(clause.canon)
+            arg = spec.prototype.arg(match.group(1) or match.group(2)) if match else None
+            if arg is not None and arg.pointer:
+                found.add(arg.name)
+    return found
+
+
+def _mark_code_arguments(page, arg_names):
+    """2019+ pages write arguments as `handle` as well as *handle*."""
+    for section in page.sections:
+        for block in section.blocks:
+            for i, word in enumerate(block.words if block.kind == "para" else []):
+                if word.kind == "code" and word.name in arg_names:
+                    block.words[i] = dataclasses.replace(word, kind="arg")

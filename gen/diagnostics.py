@@ -8,6 +8,7 @@ class Diagnostic:
     line: int
     severity: str  # "error" or "warning"
     message: str
+    clause_id: str = ""  # the clause the problem is in, if any (--keep-going skips it)
 
     def __str__(self):
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"

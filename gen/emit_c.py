@@ -56,11 +56,12 @@ def _row(row, call_index):
     clause = row.clause
     fault = row.fault
     expected = ", ".join(row.expected)
+    value = fault.value & 0xFFFFFFFFFFFFFFFF  # an OFFSET of -1 is UINT64_MAX, added mod 2^64
     return (f"    {{ {_c_string(row.test_name)}, {_c_string(clause.id)},\n"
             f"      {_c_string(clause.path)}, {clause.line},\n"
             f"      {_c_string(clause.text)},\n"
             f"      &zxc_calls[{call_index}], {row.arg_index}, ZXC_FAULT_{fault.fault}, "
-            f"{fault.rights or 0}, UINT64_C({fault.value:#x}),\n"
+            f"{fault.rights or 0}, UINT64_C({value:#x}),\n"
             f"      {len(row.expected)}, {{ {expected} }} }},\n")
 
 

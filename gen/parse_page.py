@@ -31,18 +31,20 @@ CONST_RE = re.compile(r"^ZX_[A-Z0-9_]+$")
 IDENT_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 CALL_RE = re.compile(r"^(?:zx_)?([a-z][a-z0-9_]*)\(\)$")
 TRAILING_PUNCT = ".,;:"
+# "<!-- clause: owner-thread -->" before a sentence or condition pins its id (clause_ids.py).
+ANCHOR_RE = re.compile(r"^<!--\s*clause:\s*([a-z0-9][a-z0-9_-]*)\s*-->$")
 
 
 @dataclass
 class Piece:
-    style: str  # text, em, strong, code, link
+    style: str  # text, em, strong, code, link, anchor
     text: str
     href: str = ""
 
 
 @dataclass
 class Word:
-    kind: str       # text, arg, const, call, code, link
+    kind: str       # text, arg, const, call, code, link, anchor
     name: str       # arg/const/call name, link href, or the lower-cased text
     display: str    # markdown as written
     line: int
@@ -79,6 +81,7 @@ class Page:
     title_line: int
     dialect: str
     sections: list
+    stray_anchors: list = field(default_factory=list)  # lines of anchors that begin a line
 
     def section(self, name):
         found = [s for s in self.sections if s.name == name]
@@ -110,6 +113,8 @@ def _pieces_by_line(inline_token, first_line):
         elif kind == "link_close":
             if styles:
                 styles.pop()
+        elif kind == "html_inline" and ANCHOR_RE.match(child.content.strip()):
+            runs[-1][1].append(Piece("anchor", ANCHOR_RE.match(child.content.strip()).group(1)))
         elif kind == "code_inline":
             runs[-1][1].append(Piece("code", child.content))
         elif kind == "text":
@@ -122,6 +127,12 @@ def _split_pieces_into_words(pieces):
     """Glue adjacent pieces into whitespace-separated words: '*guest*,' is one word."""
     words, current = [], []
     for piece in pieces:
+        if piece.style == "anchor":  # a word of its own, never glued to its neighbours
+            if current:
+                words.append(current)
+            words.append([piece])
+            current = []
+            continue
         if piece.style != "text":
             current.append(piece)
             continue
@@ -141,6 +152,8 @@ def _split_pieces_into_words(pieces):
 
 
 def _classify(pieces, line, line_start):
+    if pieces[0].style == "anchor":
+        return Word("anchor", pieces[0].text, "", line, line_start)
     display = "".join(_display(p) for p in pieces)
     core_index = next((i for i, p in enumerate(pieces) if p.style != "text"), None)
     text_after = "".join(p.text for p in pieces[core_index + 1:]) if core_index is not None else ""
@@ -199,7 +212,7 @@ def parse_page(path, text=None):
             text = f.read()
     tokens = _MARKDOWN.parse(text)
     title, title_line = None, 0
-    sections = []
+    sections, stray_anchors = [], []
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -215,10 +228,12 @@ def parse_page(path, text=None):
             continue
         if sections and token.type == "inline" and tokens[i - 1].type != "heading_open":
             sections[-1].blocks.append(Block("para", line, inline_words(token, line)))
+        elif token.type == "html_block" and token.content.startswith("<!-- clause:"):
+            stray_anchors.append(line)
         elif sections and token.type in ("fence", "code_block"):
             sections[-1].blocks.append(Block("code", line + (token.type == "fence"),
                                              code=token.content, info=token.info))
         i += 1
     if title is None:
         raise GenError(path, 1, "not a man page: no '# zx_<call>' title")
-    return Page(path, title, title_line, _dialect(path, sections), sections)
+    return Page(path, title, title_line, _dialect(path, sections), sections, stray_anchors)

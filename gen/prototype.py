@@ -56,11 +56,14 @@ class Arg:
         return self.pointer and not self.const and self.base == "zx_handle_t"
 
     def bits(self):
-        """Width and signedness of an integer argument."""
+        """Width and signedness of an integer argument (a type the generator does not know
+        counts as 64-bit unsigned)."""
         name = self.base
         while name in TYPEDEFS:
             name = TYPEDEFS[name]
         words = name.split()
+        if words[-1] not in BUILTIN_BITS:
+            return 64, False
         return BUILTIN_BITS[words[-1]], words[0] != "unsigned"
 
 
@@ -85,7 +88,7 @@ class Prototype:
 
 def _type_of(node):
     """(type string, base, pointer?, const pointee?) of a parameter's declarator."""
-    if isinstance(node, c_ast.PtrDecl):
+    if isinstance(node, (c_ast.PtrDecl, c_ast.ArrayDecl)):  # "T x[]" is a pointer argument
         inner, base, _, _ = _type_of(node.type)
         return inner + "*", base, True, inner.startswith("const ")
     if isinstance(node, c_ast.TypeDecl) and isinstance(node.type, c_ast.IdentifierType):
@@ -93,6 +96,14 @@ def _type_of(node):
         quals = " ".join(node.quals)
         return (quals + " " if quals else "") + base, base, False, False
     raise ValueError("unsupported parameter type")
+
+
+def _unknown_types(text):
+    """Typedefs for the *_t names a page uses that the prelude lacks (zx_clock_t, ...): the page
+    still parses; only their width is unknown (64-bit unsigned is assumed)."""
+    known = set(TYPEDEFS) | set(STRUCTS)
+    names = sorted(set(re.findall(r"\b([a-z_][a-z0-9_]*_t)\b", text)) - known)
+    return "".join(f"typedef unsigned long {name};\n" for name in names)
 
 
 def parse_prototype(path, code, first_line):
@@ -103,7 +114,8 @@ def parse_prototype(path, code, first_line):
         if include:
             includes.append(include.group(1))
         body.append("" if text.lstrip().startswith("#") else text)
-    source = PRELUDE + f'# {first_line} "{path}"\n' + "\n".join(body)
+    text = re.sub(r"\[\[[^\]]*\]\]", "", "\n".join(body))  # C23 attributes: [[noreturn]]
+    source = PRELUDE + _unknown_types(text) + f'# {first_line} "{path}"\n' + text
     try:
         unit = _PARSER.parse(source, filename="<prelude>")
     except pycparser.plyparser.ParseError as error:
@@ -111,7 +123,7 @@ def parse_prototype(path, code, first_line):
         line = int(where.group(1)) if where else first_line
         detail = str(error).split(": ", 1)[-1]
         raise GenError(path, line, f"SYNOPSIS prototype does not parse as C ({detail}); "
-                                   "types must be Zircon types the generator knows") from None
+                                   "a type must be a Zircon type or end in _t") from None
     decls = [d for d in unit.ext if d.coord and d.coord.file == path]
     functions = [d for d in decls if isinstance(d, c_ast.Decl) and isinstance(d.type, c_ast.FuncDecl)]
     if len(functions) != 1:

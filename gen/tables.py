@@ -33,6 +33,8 @@ def _test_name(call, fault):
         name += "_" + fault.rights.replace("ZX_RIGHT_", "").lower()
     if fault.fault == "VALUE":
         name += f"_{fault.value:#x}"
+    if fault.fault == "OFFSET":
+        name += f"_{'minus' if fault.value < 0 else 'plus'}{abs(fault.value)}"
     return name
 
 
@@ -40,7 +42,9 @@ def _clause_faults(clause, spec, headers):
     """-> [(Fault, status)]; raises NotTestable."""
     proto = spec.prototype
     if clause.section == "ERRORS":
-        return [(f, clause.status) for f in catalogue.error_faults(clause, proto, headers)]
+        faults = [f for f in catalogue.error_faults(clause, proto, headers)
+                  if not (f.fault == "NULL_POINTER" and f.arg in spec.optional_pointers)]
+        return [(f, clause.status) for f in faults]
     if clause.section == "RIGHTS":
         arg = proto.arg(clause.handle_arg) if clause.handle_arg else None
         if arg is None or not arg.is_out_handle:

@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Writes build/harness/clause_index.c: clause id -> "spec/page.md:LINE", so that a guest test's
 failure can cite where its clause is written. Input: the output of `gen/zxgen.py clauses`, whose
-lines read "file:line: clause.id: text"; other lines are ignored."""
+lines read "file:line: <call>.<SECTION>.<key>: text" (ids: gen/README.md); other lines are
+ignored."""
 import re
 import sys
 
-CLAUSE = re.compile(r"^\s*(\S+:\d+):\s+(\S+\.[A-Z][A-Z_]*\.\d+):")
+CLAUSE = re.compile(r"^\s*(\S+:\d+):\s+(zx_\w+\.[A-Z][A-Z_]*\.[A-Za-z0-9_.-]+):")
 
 
 def c_string(text):

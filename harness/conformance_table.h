@@ -19,6 +19,8 @@ enum zxc_fault {
     ZXC_FAULT_VALUE,          /* integer arg set to `value` */
     ZXC_FAULT_NO_MEMORY,      /* the implementation's allocation-failure injection is armed */
     ZXC_FAULT_DEFAULT_RIGHTS, /* no fault: the new handle written through arg must carry `rights` */
+    ZXC_FAULT_OFFSET,         /* integer arg set to its baseline value plus `value` (mod 2^64):
+                               * just below / above a size the baseline gives exactly */
 };
 
 /* One call of spec/, from its SYNOPSIS. `invoke` calls the implementation's function `fn` with
@@ -33,7 +35,8 @@ struct zxc_call {
 
 struct zxc_row {
     const char *test_name;     /* unique, stable, C-identifier-like */
-    const char *clause_id;     /* "<call>.<SECTION>.<ordinal>", e.g. "zx_vcpu_create.ERRORS.3" */
+    const char *clause_id;     /* stable id (gen/README.md), e.g.
+                                * "zx_vcpu_create.ERRORS.INVALID_ARGS.options-nonzero" */
     const char *spec_file;     /* as given to the generator, e.g. "spec/zx_vcpu_create.md" */
     int spec_line;
     const char *clause_text;   /* the condition, in the spec's words */

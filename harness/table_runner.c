@@ -157,6 +157,13 @@ void zxc_run_row(const struct zxc_row *row) {
         snprintf(fault, sizeof fault, "= %#llx", (unsigned long long)row->value);
         call_with(row, fn, &b, row->value, fault);
         return;
+    case ZXC_FAULT_OFFSET: {
+        uint64_t value = b.args[row->arg] + row->value;
+        snprintf(fault, sizeof fault, "= %#llx (the valid %#llx %+lld)", (unsigned long long)value,
+                 (unsigned long long)b.args[row->arg], (long long)row->value);
+        call_with(row, fn, &b, value, fault);
+        return;
+    }
     case ZXC_FAULT_NO_MEMORY:
         fault_no_memory(row, fn, &b);
         return;

@@ -35,7 +35,7 @@ static void set_bad_start_port(zx_handle_t vcpu) {
 }
 
 static void first_vcpu_starts_at(uint64_t entry) {
-    const char *clause = "zx_vcpu_create.DESCRIPTION.3";
+    const char *clause = "zx_vcpu_create.DESCRIPTION.entry-guest-physical-address";
     struct zxc_guest g;
     prepare(&g, entry, ZXC_IMAGE(entry64));
     zx_handle_t vcpu = zxc_vcpu_new(&g, entry);
@@ -51,27 +51,27 @@ static void first_vcpu_starts_at(uint64_t entry) {
 }
 
 ZXC_TEST(entry_first_vcpu_page_aligned) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.entry-guest-physical-address");
     first_vcpu_starts_at(0x4000);
 }
 
 ZXC_TEST(entry_first_vcpu_unaligned) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.entry-guest-physical-address");
     first_vcpu_starts_at(0x4567);
 }
 
 ZXC_TEST(entry_first_vcpu_crosses_page) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.entry-guest-physical-address");
     first_vcpu_starts_at(0x6000 - 5);
 }
 
 ZXC_TEST(entry_first_vcpu_crosses_2mib) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.entry-guest-physical-address");
     first_vcpu_starts_at(0x200000 - 3);
 }
 
 ZXC_TEST(entry_first_vcpu_high) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.entry-guest-physical-address");
     first_vcpu_starts_at(ZXC_TRAP_ADDR - 0x2000 + 0x123);
 }
 
@@ -83,7 +83,7 @@ struct second_vcpu {
 /* Runs on its own thread: the second VCPU of the guest is bound to it. */
 static void *run_second_vcpu(void *arg) {
     const struct second_vcpu *s = arg;
-    const char *clause = "zx_vcpu_create.DESCRIPTION.3";
+    const char *clause = "zx_vcpu_create.DESCRIPTION.entry-guest-physical-address";
     zx_handle_t vcpu = zxc_vcpu_new(s->guest, s->entry);
     set_bad_start_port(vcpu);
     zx_port_packet_t packet = zxc_resume(vcpu, clause);
@@ -107,16 +107,16 @@ static void second_vcpu_starts_at(uint64_t entry) {
 }
 
 ZXC_TEST(entry_second_vcpu_unaligned) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.entry-guest-physical-address");
     second_vcpu_starts_at(0x8765);
 }
 
 ZXC_TEST(entry_second_vcpu_crosses_page) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.entry-guest-physical-address");
     second_vcpu_starts_at(0x9000 - 3);
 }
 
 ZXC_TEST(entry_second_vcpu_high) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.entry-guest-physical-address");
     second_vcpu_starts_at(0x300000 + 0x10);
 }

@@ -7,7 +7,7 @@
 
 #include "zxc.h"
 
-#define CLAUSE "zx_vcpu_interrupt.DESCRIPTION.1"
+#define CLAUSE "zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu"
 
 /* Runs the interrupt guest to its first exit (IDT set, IF set), injects `vectors` in order and
  * requires the ISR of `delivered` to run. */
@@ -25,23 +25,23 @@ static void inject(const uint32_t *vectors, int n, uint32_t delivered) {
 }
 
 ZXC_TEST(interrupt_external_vector) {
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.1");
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu");
     inject((const uint32_t[]){32}, 1, 32);
 }
 
 ZXC_TEST(interrupt_nmi) {
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.1");
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu");
     inject((const uint32_t[]){2}, 1, 2);
 }
 
 ZXC_TEST(interrupt_exception_vector) {
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.1");
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu");
     inject((const uint32_t[]){16}, 1, 16);
 }
 
 /* Zircon's vcpu_interrupt_priority: with 16 and 32 pending, 32 is delivered first. */
 ZXC_TEST(interrupt_priority) {
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.1");
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu");
     inject((const uint32_t[]){16, 32}, 2, 32);
 }
 
@@ -60,28 +60,32 @@ static void *interrupt_later(void *arg) {
 }
 
 ZXC_TEST(interrupt_wakes_hlt) {
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.3");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.5");
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.vcpu-halted-waiting-interrupt");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.guest-halts-waits-inside");
     struct zxc_guest g;
     struct late_interrupt l = {.vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(hlt))};
     pthread_t thread;
     pthread_create(&thread, NULL, interrupt_later, &l);
-    zx_port_packet_t p = zxc_resume(l.vcpu, "zx_vcpu_resume.DESCRIPTION.5");
+    zx_port_packet_t p = zxc_resume(l.vcpu, "zx_vcpu_resume.DESCRIPTION.guest-halts-waits-inside");
     bool was_sending = atomic_load(&l.sending);
     pthread_join(thread, NULL);
     if (!was_sending)
-        zxc_fail("zx_vcpu_resume.DESCRIPTION.5",
+        zxc_fail("zx_vcpu_resume.DESCRIPTION.guest-halts-waits-inside",
                  "resume returned (packet type %#x) while the guest was halted and before any "
                  "interrupt was sent", p.type);
-    zxc_expect_status("zx_vcpu_interrupt.DESCRIPTION.3", "zx_vcpu_interrupt(32) from another thread", ZX_OK, l.status);
-    zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.3", "packet type (the ISR writes the EXIT page)", ZX_PKT_TYPE_GUEST_MEM,
+    zxc_expect_status("zx_vcpu_interrupt.DESCRIPTION.vcpu-halted-waiting-interrupt",
+                      "zx_vcpu_interrupt(32) from another thread", ZX_OK, l.status);
+    zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.vcpu-halted-waiting-interrupt",
+                   "packet type (the ISR writes the EXIT page)", ZX_PKT_TYPE_GUEST_MEM,
                    p.type);
-    zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.3", "guest_mem.addr", ZXC_EXIT_ADDR, p.guest_mem.addr);
-    zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.3", "vector whose ISR ran (rax)", 32, zxc_read_state(l.vcpu).rax);
+    zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.vcpu-halted-waiting-interrupt",
+                   "guest_mem.addr", ZXC_EXIT_ADDR, p.guest_mem.addr);
+    zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.vcpu-halted-waiting-interrupt",
+                   "vector whose ISR ran (rax)", 32, zxc_read_state(l.vcpu).rax);
 }
 
 /* Zircon's vcpu_nmi_priority: with 32 and then the NMI pending, the NMI is delivered first. */
 ZXC_TEST(interrupt_nmi_priority) {
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.1");
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu");
     inject((const uint32_t[]){32, 2}, 2, 2);
 }

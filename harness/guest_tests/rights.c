@@ -13,10 +13,10 @@ static void expect_rights(const char *clause, const char *what, zx_handle_t hand
 }
 
 ZXC_TEST(rights_guest_default_used) {
-    ZXC_COVERS("zx_guest_create.RIGHTS.1");
-    ZXC_COVERS("zx_guest_create.RIGHTS.2");
-    ZXC_COVERS("zx_guest_create.RIGHTS.3");
-    const char *clause = "zx_guest_create.RIGHTS.3";
+    ZXC_COVERS("zx_guest_create.RIGHTS.duplicate");
+    ZXC_COVERS("zx_guest_create.RIGHTS.transfer");
+    ZXC_COVERS("zx_guest_create.RIGHTS.write");
+    const char *clause = "zx_guest_create.RIGHTS.write";
     struct zxc_guest g;
     zxc_guest_init(&g);
     expect_rights(clause, "the guest", g.guest,
@@ -33,12 +33,12 @@ ZXC_TEST(rights_guest_default_used) {
 }
 
 ZXC_TEST(rights_vcpu_default_used) {
-    ZXC_COVERS("zx_vcpu_create.RIGHTS.1");
-    ZXC_COVERS("zx_vcpu_create.RIGHTS.3");
-    ZXC_COVERS("zx_vcpu_create.RIGHTS.4");
-    ZXC_COVERS("zx_vcpu_create.RIGHTS.5");
-    ZXC_COVERS("zx_vcpu_create.RIGHTS.6");
-    const char *clause = "zx_vcpu_create.RIGHTS.1";
+    ZXC_COVERS("zx_vcpu_create.RIGHTS.duplicate");
+    ZXC_COVERS("zx_vcpu_create.RIGHTS.execute");
+    ZXC_COVERS("zx_vcpu_create.RIGHTS.signal");
+    ZXC_COVERS("zx_vcpu_create.RIGHTS.read");
+    ZXC_COVERS("zx_vcpu_create.RIGHTS.write");
+    const char *clause = "zx_vcpu_create.RIGHTS.duplicate";
     struct zxc_guest g;
     zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(exit));
     expect_rights(clause, "the VCPU", vcpu,

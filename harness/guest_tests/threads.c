@@ -21,26 +21,29 @@ static void *call_from_other_thread(void *arg) {
 }
 
 ZXC_TEST(thread_other_thread_bad_state) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.4");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.3");
-    ZXC_COVERS("zx_vcpu_resume.ERRORS.3");
-    ZXC_COVERS("zx_vcpu_read_state.DESCRIPTION.3");
-    ZXC_COVERS("zx_vcpu_read_state.ERRORS.3");
-    ZXC_COVERS("zx_vcpu_write_state.DESCRIPTION.4");
-    ZXC_COVERS("zx_vcpu_write_state.ERRORS.3");
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.vcpu-bound-thread-created");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.called-thread-created-vcpu");
+    ZXC_COVERS("zx_vcpu_resume.ERRORS.BAD_STATE.calling-thread-not-thread");
+    ZXC_COVERS("zx_vcpu_read_state.DESCRIPTION.state-only-read-thread");
+    ZXC_COVERS("zx_vcpu_read_state.ERRORS.BAD_STATE.calling-thread-not-thread");
+    ZXC_COVERS("zx_vcpu_write_state.DESCRIPTION.state-only-written-thread");
+    ZXC_COVERS("zx_vcpu_write_state.ERRORS.BAD_STATE.calling-thread-not-thread");
     struct zxc_guest g;
     struct cross_thread_calls c = {.vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(exit))};
     pthread_t thread;
     pthread_create(&thread, NULL, call_from_other_thread, &c);
     pthread_join(thread, NULL);
-    zxc_expect_status("zx_vcpu_resume.ERRORS.3", "zx_vcpu_resume from another thread",
+    zxc_expect_status("zx_vcpu_resume.ERRORS.BAD_STATE.calling-thread-not-thread",
+                      "zx_vcpu_resume from another thread",
                       ZX_ERR_BAD_STATE, c.resume);
-    zxc_expect_status("zx_vcpu_read_state.ERRORS.3", "zx_vcpu_read_state from another thread",
+    zxc_expect_status("zx_vcpu_read_state.ERRORS.BAD_STATE.calling-thread-not-thread",
+                      "zx_vcpu_read_state from another thread",
                       ZX_ERR_BAD_STATE, c.read_state);
-    zxc_expect_status("zx_vcpu_write_state.ERRORS.3", "zx_vcpu_write_state from another thread",
+    zxc_expect_status("zx_vcpu_write_state.ERRORS.BAD_STATE.calling-thread-not-thread",
+                      "zx_vcpu_write_state from another thread",
                       ZX_ERR_BAD_STATE, c.write_state);
     /* The refused calls changed nothing: the owner thread still runs the VCPU. */
-    zxc_resume_expect_exit(c.vcpu, "zx_vcpu_create.DESCRIPTION.4");
+    zxc_resume_expect_exit(c.vcpu, "zx_vcpu_create.DESCRIPTION.vcpu-bound-thread-created");
 }
 
 static void *interrupt_from_other_thread(void *arg) {
@@ -50,10 +53,10 @@ static void *interrupt_from_other_thread(void *arg) {
 }
 
 ZXC_TEST(thread_interrupt_from_other_thread) {
-    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.4");
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.1");
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.2");
-    const char *clause = "zx_vcpu_interrupt.DESCRIPTION.2";
+    ZXC_COVERS("zx_vcpu_create.DESCRIPTION.vcpu-bound-thread-created");
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu");
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.unlike-vcpu-calls-called");
+    const char *clause = "zx_vcpu_interrupt.DESCRIPTION.unlike-vcpu-calls-called";
     struct zxc_guest g;
     struct cross_thread_calls c = {.vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(interrupt))};
     zxc_resume_expect_exit(c.vcpu, clause);
@@ -61,8 +64,9 @@ ZXC_TEST(thread_interrupt_from_other_thread) {
     pthread_create(&thread, NULL, interrupt_from_other_thread, &c);
     pthread_join(thread, NULL);
     zxc_expect_status(clause, "zx_vcpu_interrupt(32) from another thread", ZX_OK, c.interrupt);
-    zxc_resume_expect_exit(c.vcpu, "zx_vcpu_interrupt.DESCRIPTION.1");
-    zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.1", "vector the guest's ISR saw (rax)", 32,
+    zxc_resume_expect_exit(c.vcpu, "zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu");
+    zxc_expect_u64("zx_vcpu_interrupt.DESCRIPTION.raises-interrupt-vector-vcpu",
+                   "vector the guest's ISR saw (rax)", 32,
                    zxc_read_state(c.vcpu).rax);
 }
 
@@ -74,13 +78,13 @@ struct owner {
 static void *create_run_and_exit(void *arg) {
     struct owner *o = arg;
     o->vcpu = zxc_guest_with_vcpu(&o->guest, ZXC_IMAGE(interrupt));
-    zxc_resume_expect_exit(o->vcpu, "zx_vcpu_resume.DESCRIPTION.1");
+    zxc_resume_expect_exit(o->vcpu, "zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu");
     return NULL;
 }
 
 ZXC_TEST(thread_interrupt_and_close_after_owner_exits) {
-    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.2");
-    const char *clause = "zx_vcpu_interrupt.DESCRIPTION.2";
+    ZXC_COVERS("zx_vcpu_interrupt.DESCRIPTION.unlike-vcpu-calls-called");
+    const char *clause = "zx_vcpu_interrupt.DESCRIPTION.unlike-vcpu-calls-called";
     struct owner o;
     pthread_t thread;
     pthread_create(&thread, NULL, create_run_and_exit, &o);

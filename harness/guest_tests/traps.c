@@ -6,9 +6,10 @@
 #include "zxc.h"
 
 static void expect_io(const zx_port_packet_t *p, bool input, unsigned size, uint32_t data) {
-    const char *clause = "zx_guest_set_trap.DESCRIPTION.4";
+    const char *clause = "zx_guest_set_trap.DESCRIPTION.guest_trap_io-range-i-o";
     zxc_expect_u64(clause, "packet type", ZX_PKT_TYPE_GUEST_IO, p->type);
-    zxc_expect_u64("zx_guest_set_trap.DESCRIPTION.1", "packet key", ZXC_TRAP_KEY, p->key);
+    zxc_expect_u64("zx_guest_set_trap.DESCRIPTION.makes-access-vcpu-guest",
+                   "packet key", ZXC_TRAP_KEY, p->key);
     zxc_expect_u64(clause, "guest_io.port", ZXC_TRAP_PORT, p->guest_io.port);
     zxc_expect_u64(clause, "guest_io.input", input, p->guest_io.input);
     zxc_expect_u64(clause, "guest_io.access_size", size, p->guest_io.access_size);
@@ -23,20 +24,21 @@ static void give_input(zx_handle_t vcpu, unsigned size, uint32_t value) {
     memset(&io, 0, sizeof io);
     io.access_size = (uint8_t)size;
     io.u32 = value;
-    zxc_expect_status("zx_vcpu_write_state.DESCRIPTION.3", "write_state(ZX_VCPU_IO)", ZX_OK,
+    zxc_expect_status("zx_vcpu_write_state.DESCRIPTION.vcpu_io-buffer-holds-zx",
+                      "write_state(ZX_VCPU_IO)", ZX_OK,
                       ZX(zx_vcpu_write_state)(vcpu, ZX_VCPU_IO, &io, sizeof io));
 }
 
 ZXC_TEST(trap_io_out_and_in) {
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.1");
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.4");
-    ZXC_COVERS("zx_vcpu_write_state.DESCRIPTION.3");
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.makes-access-vcpu-guest");
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.guest_trap_io-range-i-o");
+    ZXC_COVERS("zx_vcpu_write_state.DESCRIPTION.vcpu_io-buffer-holds-zx");
     struct zxc_guest g;
     zxc_guest_init(&g);
     zxc_guest_load(&g, ZXC_GUEST_ENTRY, ZXC_IMAGE(io));
     zxc_set_trap(&g, ZX_GUEST_TRAP_IO, ZXC_TRAP_PORT, 1, ZX_HANDLE_INVALID, ZXC_TRAP_KEY);
     zx_handle_t vcpu = zxc_vcpu_new(&g, ZXC_GUEST_ENTRY);
-    const char *clause = "zx_vcpu_resume.DESCRIPTION.1";
+    const char *clause = "zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu";
     zx_port_packet_t p = zxc_resume(vcpu, clause);
     expect_io(&p, false, 1, 0xab);
     p = zxc_resume(vcpu, clause);
@@ -54,17 +56,17 @@ ZXC_TEST(trap_io_out_and_in) {
     give_input(vcpu, 4, 0xcafef00d);
     zxc_resume_expect_exit(vcpu, clause);
     zx_vcpu_state_t s = zxc_read_state(vcpu);
-    const char *io_clause = "zx_vcpu_write_state.DESCRIPTION.3";
+    const char *io_clause = "zx_vcpu_write_state.DESCRIPTION.vcpu_io-buffer-holds-zx";
     zxc_expect_u64(io_clause, "value a 1-byte IN read (rbx)", 0x5a, s.rbx);
     zxc_expect_u64(io_clause, "value a 2-byte IN read (rcx)", 0xbeef, s.rcx);
     zxc_expect_u64(io_clause, "rax after a 4-byte IN", 0xcafef00d, s.rax);
 }
 
 ZXC_TEST(trap_mem_write_packet) {
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.1");
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.3");
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.5");
-    const char *clause = "zx_guest_set_trap.DESCRIPTION.3";
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.makes-access-vcpu-guest");
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.guest_trap_mem-trap-synchronous-port");
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.guest_trap_bell-guest_trap_mem-traps-share");
+    const char *clause = "zx_guest_set_trap.DESCRIPTION.guest_trap_mem-trap-synchronous-port";
     struct zxc_guest g;
     zxc_guest_init(&g);
     struct zxc_image image = ZXC_IMAGE(mem);
@@ -72,9 +74,10 @@ ZXC_TEST(trap_mem_write_packet) {
     zxc_set_trap(&g, ZX_GUEST_TRAP_MEM, ZXC_TRAP_ADDR, ZXC_PAGE_SIZE, ZX_HANDLE_INVALID,
                  ZXC_TRAP_KEY);
     zx_handle_t vcpu = zxc_vcpu_new(&g, ZXC_GUEST_ENTRY);
-    zx_port_packet_t p = zxc_resume(vcpu, "zx_vcpu_resume.DESCRIPTION.1");
+    zx_port_packet_t p = zxc_resume(vcpu, "zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu");
     zxc_expect_u64(clause, "packet type", ZX_PKT_TYPE_GUEST_MEM, p.type);
-    zxc_expect_u64("zx_guest_set_trap.DESCRIPTION.1", "packet key", ZXC_TRAP_KEY, p.key);
+    zxc_expect_u64("zx_guest_set_trap.DESCRIPTION.makes-access-vcpu-guest",
+                   "packet key", ZXC_TRAP_KEY, p.key);
     zxc_expect_u64(clause, "guest_mem.addr", ZXC_TRAP_ADDR, p.guest_mem.addr);
     zxc_expect_u64(clause, "guest_mem.inst_len (movq $0, abs32)", 12, p.guest_mem.inst_len);
     for (int i = 0; i < 12; i++) {
@@ -84,20 +87,20 @@ ZXC_TEST(trap_mem_write_packet) {
     }
     zxc_expect_u64(clause, "guest_mem.default_operand_size (64-bit mode)", 4,
                    p.guest_mem.default_operand_size);
-    zxc_resume_expect_exit(vcpu, "zx_vcpu_resume.DESCRIPTION.1");
+    zxc_resume_expect_exit(vcpu, "zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu");
 }
 
 ZXC_TEST(trap_mem_read_value_from_write_state) {
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.3");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.4");
-    const char *clause = "zx_vcpu_resume.DESCRIPTION.4";
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.guest_trap_mem-trap-synchronous-port");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.synchronous-trap-stops-vcpu");
+    const char *clause = "zx_vcpu_resume.DESCRIPTION.synchronous-trap-stops-vcpu";
     struct zxc_guest g;
     zxc_guest_init(&g);
     zxc_guest_load(&g, ZXC_GUEST_ENTRY, ZXC_IMAGE(mem_read));
     zxc_set_trap(&g, ZX_GUEST_TRAP_MEM, ZXC_TRAP_ADDR, ZXC_PAGE_SIZE, ZX_HANDLE_INVALID,
                  ZXC_TRAP_KEY);
     zx_handle_t vcpu = zxc_vcpu_new(&g, ZXC_GUEST_ENTRY);
-    zx_port_packet_t p = zxc_resume(vcpu, "zx_vcpu_resume.DESCRIPTION.1");
+    zx_port_packet_t p = zxc_resume(vcpu, "zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu");
     zxc_expect_u64(clause, "packet type", ZX_PKT_TYPE_GUEST_MEM, p.type);
     zxc_expect_u64(clause, "guest_mem.addr", ZXC_TRAP_ADDR, p.guest_mem.addr);
     zxc_expect_u64(clause, "guest_mem.inst_len (mov abs32, %ebx)", 7, p.guest_mem.inst_len);
@@ -105,15 +108,16 @@ ZXC_TEST(trap_mem_read_value_from_write_state) {
     zx_vcpu_state_t s = zxc_read_state(vcpu);
     s.rbx = 0x600df00d;
     zxc_write_state(vcpu, &s);
-    zxc_resume_expect_exit(vcpu, "zx_vcpu_resume.DESCRIPTION.1");
-    zxc_expect_u64("zx_vcpu_write_state.DESCRIPTION.2", "rbx after the emulated read",
+    zxc_resume_expect_exit(vcpu, "zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu");
+    zxc_expect_u64("zx_vcpu_write_state.DESCRIPTION.vcpu_state-buffer-holds-zx",
+                   "rbx after the emulated read",
                    0x600df00d, zxc_read_state(vcpu).rbx);
 }
 
 ZXC_TEST(trap_bell_packet_on_port) {
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.1");
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.2");
-    const char *clause = "zx_guest_set_trap.DESCRIPTION.2";
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.makes-access-vcpu-guest");
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.guest_trap_bell-trap-asynchronous-packet");
+    const char *clause = "zx_guest_set_trap.DESCRIPTION.guest_trap_bell-trap-asynchronous-packet";
     struct zxc_guest g;
     zxc_guest_init(&g);
     zxc_guest_load(&g, ZXC_GUEST_ENTRY, ZXC_IMAGE(bell));
@@ -126,15 +130,16 @@ ZXC_TEST(trap_bell_packet_on_port) {
     if (!zxc_port_poll(port, &p, 1000))
         zxc_fail(clause, "no packet on the BELL trap's port within 1 s");
     zxc_expect_u64(clause, "packet type", ZX_PKT_TYPE_GUEST_BELL, p.type);
-    zxc_expect_u64("zx_guest_set_trap.DESCRIPTION.1", "packet key", ZXC_TRAP_KEY, p.key);
+    zxc_expect_u64("zx_guest_set_trap.DESCRIPTION.makes-access-vcpu-guest",
+                   "packet key", ZXC_TRAP_KEY, p.key);
     zxc_expect_u64(clause, "guest_bell.addr", ZXC_TRAP_ADDR, p.guest_bell.addr);
     if (zxc_port_poll(port, &p, 0)) zxc_fail(clause, "a second packet for one bell");
 }
 
 ZXC_TEST(trap_bell_port_closed) {
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.2");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.6");
-    const char *clause = "zx_vcpu_resume.DESCRIPTION.6";
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.guest_trap_bell-trap-asynchronous-packet");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.guest-rings-guest_trap_bell-trap");
+    const char *clause = "zx_vcpu_resume.DESCRIPTION.guest-rings-guest_trap_bell-trap";
     struct zxc_guest g;
     zxc_guest_init(&g);
     zxc_guest_load(&g, ZXC_GUEST_ENTRY, ZXC_IMAGE(bell));
@@ -150,8 +155,8 @@ ZXC_TEST(trap_bell_port_closed) {
 }
 
 ZXC_TEST(trap_duplicate_addresses) {
-    ZXC_COVERS("zx_guest_set_trap.ERRORS.3");
-    const char *clause = "zx_guest_set_trap.ERRORS.3";
+    ZXC_COVERS("zx_guest_set_trap.ERRORS.ALREADY_EXISTS.trap-kind-addr-already");
+    const char *clause = "zx_guest_set_trap.ERRORS.ALREADY_EXISTS.trap-kind-addr-already";
     struct zxc_guest g;
     zxc_guest_init(&g);
     zx_handle_t port = zxc_port_new();
