@@ -1,6 +1,7 @@
 // Proves: the local APIC timer fires as programmed and wakes HLT. The host passes r12 = LVT
 // timer value (vector 32, mode, mask), r13 = divide configuration, r14 = initial count, or in
-// TSC-deadline mode the TSC ticks from now, and r15 = ticks to wait for. Each tick counts in
+// TSC-deadline mode the TSC ticks from now, r15 = ticks to wait for, and rbp = 0 to wait in
+// HLT or 1 to spin. Each tick counts in
 // rbx; after r15 of them the guest exits with rax = 0x100. Another vector (the host's
 // watchdog NMI) runs its ISR instead: rax = vector.
 #include "guest.inc"
@@ -38,9 +39,14 @@
 2:  cli
     cmp %r15, %rbx
     jae 4f
+    test %rbp, %rbp
+    jnz 5f
     sti                         // STI's shadow covers HLT: no tick is lost in between
     hlt
     jmp 2b
+5:  sti                         // rbp != 0: spin, so the timer must interrupt a running guest
+6:  cmp %r15, %rbx
+    jb 6b
 4:  mov $0x100, %eax
     exit_test
     jmp .

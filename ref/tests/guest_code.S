@@ -191,6 +191,54 @@ blob guest_hlt
     jmp .
 end_blob guest_hlt
 
+/* x2APIC: rbx = IA32_APIC_BASE, rax = the APIC ID (both MSR exits answered in user space). */
+blob guest_apic_ids
+    mov $0x1b, %ecx
+    rdmsr
+    mov %rax, %rbx
+    mov $0x802, %ecx
+    rdmsr
+    exit_guest
+end_blob guest_apic_ids
+
+/* An MSR nobody implements: the #GP runs ISR 13. */
+blob guest_msr_gp
+    setup_interrupts 2f
+2:  mov $0x4b560000, %ecx
+    rdmsr
+    exit_guest
+    jmp .
+end_blob guest_msr_gp
+
+/* A fixed self-IPI through the ICR (a packet for user space), then the exit. */
+blob guest_icr_self
+    mov $0x830, %ecx
+    mov $0x40041, %eax
+    xor %edx, %edx
+    wrmsr
+    exit_guest
+end_blob guest_icr_self
+
+/* Programs the APIC timer (divide by 1, vector 32) with rbx = LVT mode bits and r12 = the
+ * initial count, then halts with interrupts on: the timer's ISR exits with eax = 32. */
+blob guest_timer_hlt
+    setup_interrupts 2f
+2:  mov $0x83e, %ecx
+    mov $0xb, %eax
+    xor %edx, %edx
+    wrmsr
+    mov $0x832, %ecx
+    mov %ebx, %eax
+    or $32, %eax
+    wrmsr
+    mov $0x838, %ecx
+    mov %r12d, %eax
+    wrmsr
+    sti
+    hlt
+    jmp .
+end_blob guest_timer_hlt
+
 /* An IDT with limit 0 turns #UD into a triple fault: the VM shuts down. */
 blob guest_triple_fault
     lidt 1f(%rip)

@@ -28,6 +28,10 @@ GUEST_BLOB(guest_interrupt);
 GUEST_BLOB(guest_hlt);
 GUEST_BLOB(guest_triple_fault);
 GUEST_BLOB(guest_real_mode);
+GUEST_BLOB(guest_apic_ids);
+GUEST_BLOB(guest_msr_gp);
+GUEST_BLOB(guest_icr_self);
+GUEST_BLOB(guest_timer_hlt);
 #define BLOB(name) name##_start, (size_t)(name##_end - name##_start)
 
 /* Asserts a status, naming both values on failure. */
@@ -66,5 +70,6 @@ Suite *vcpu_suite(void);
 Suite *run_suite(void);
 Suite *fault_suite(void);
 Suite *user_pointer_suite(void);
+Suite *apic_suite(void);
 
 #endif
