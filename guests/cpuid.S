@@ -1,5 +1,5 @@
 // Proves: the CPUID leaves the hypervisor edits, as the guest sees them. Stores EAX, EBX, ECX,
-// EDX of leaves 1, 0xb (subleaf 0), 0x40000000 and 0x40000001 at DATA_ADDR, 16 bytes each.
+// EDX of leaves 1, 0x80000001, 0x40000000 and 0x40000001 at DATA_ADDR, 16 bytes each.
 #include "guest.inc"
 #include "apic.inc"
 .text
@@ -8,7 +8,7 @@
     mov $DATA_ADDR, %rdi
     mov $1, %eax
     call 1f
-    mov $0xb, %eax
+    mov $0x80000001, %eax
     call 1f
     mov $0x40000000, %eax
     call 1f

@@ -32,6 +32,9 @@
 #define EDX_IBRS_IBPB BIT(26)
 #define EDX_STIBP BIT(27)
 #define EDX_SSBD BIT(31)
+/* Leaf 0x80000001 and 0x80000008 (AMD) */
+#define ECX_SVM BIT(2)
+#define EBX_AMD_SPECULATION (BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25)) /* IBPB IBRS STIBP SSBD VIRT_SSBD */
 /* Leaf 0xA: no performance monitoring events (bits 6:0 set: event not available). */
 #define PERFMON_NO_EVENTS 0x7fu
 /* Leaf 0xD subleaf 1 */
@@ -89,6 +92,10 @@ static void edit(struct cpuid_table *t, uint32_t apic_id) {
     /* Topology: the x2APIC id; the levels stay the host's, as in Zircon. */
     FOR_EACH_ENTRY(t, 0xb, e) e->edx = apic_id;
     FOR_EACH_ENTRY(t, 0xd, e) if (e->index == 1) e->eax &= ~EAX_XSAVES;
+    /* Zircon ran on Intel only; on AMD hosts the same reasons hide AMD's bits: no nested
+     * virtualisation, and no speculation-control MSRs (SPEC_CTRL, PRED_CMD, VIRT_SPEC_CTRL). */
+    FOR_EACH_ENTRY(t, 0x80000001, e) e->ecx &= ~ECX_SVM;
+    FOR_EACH_ENTRY(t, 0x80000008, e) e->ebx &= ~EBX_AMD_SPECULATION;
 }
 
 /* Zircon disguised itself as KVM: "KVMKVMKVM\0\0\0", features up to 0x40000001. */

@@ -507,7 +507,7 @@ ZXC_TEST(apic_cpuid_leaves) {
     struct zxc_guest g;
     zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(cpuid));
     zxc_resume_expect_exit(vcpu, CLAUSE_CPUID);
-    struct cpuid_regs leaves[4]; /* 1, 0xb, 0x40000000, 0x40000001 */
+    struct cpuid_regs leaves[4]; /* 1, 0x80000001, 0x40000000, 0x40000001 */
     zxc_guest_read(&g, DATA_ADDR, leaves, sizeof leaves);
     const uint32_t x2apic = 1u << 21, tsc_deadline = 1u << 24, hypervisor = 1u << 31;
     const uint32_t vmx = 1u << 5, monitor = 1u << 3;
@@ -517,6 +517,8 @@ ZXC_TEST(apic_cpuid_leaves) {
     zxc_expect_u64(CLAUSE_CPUID, "leaf 1 ECX: VMX and MONITOR bits", 0,
                    leaves[0].ecx & (vmx | monitor));
     zxc_expect_u64(CLAUSE_CPUID, "leaf 1 EBX[31:24]: initial APIC ID", 0, leaves[0].ebx >> 24);
+    zxc_expect_u64(CLAUSE_CPUID, "leaf 0x80000001 ECX: SVM bit (no nested virtualisation)", 0,
+                   leaves[1].ecx & (1u << 2));
     zxc_expect_u64(CLAUSE_CPUID, "leaf 0x40000000 EAX: highest hypervisor leaf", 0x40000001,
                    leaves[2].eax);
     char signature[13] = {0};
