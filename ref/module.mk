@@ -27,16 +27,17 @@ $(REF_ASAN_LIB): $(REF_SRCS) $(REF_HDRS) ref/exports.map ref/module.mk
 	@mkdir -p $(@D)
 	$(CC) $(REF_CFLAGS) $(REF_SAN) -o $@ $(REF_SRCS) $(REF_LDFLAGS)
 
-# The tests link the library directly; rpath finds it next to the tests' folder.
-$(REF_TESTS): $(REF_TEST_SRCS) $(REF_TEST_HDRS) $(REF_LIB)
+# The tests link the library directly; rpath finds it next to the tests' folder. Their guests
+# are those of guests/ (GUESTS_OBJS), as the conformance suite's.
+$(REF_TESTS): $(REF_TEST_SRCS) $(REF_TEST_HDRS) $(REF_LIB) $(GUESTS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(REF_TEST_CFLAGS) -o $@ $(REF_TEST_SRCS) -L$(BUILD)/ref -lzxref \
+	$(CC) $(REF_TEST_CFLAGS) -o $@ $(REF_TEST_SRCS) $(GUESTS_OBJS) -L$(BUILD)/ref -lzxref \
 	    -Wl,-rpath,'$$ORIGIN/..' $(REF_TEST_LIBS)
 
-$(REF_ASAN_TESTS): $(REF_TEST_SRCS) $(REF_TEST_HDRS) $(REF_ASAN_LIB)
+$(REF_ASAN_TESTS): $(REF_TEST_SRCS) $(REF_TEST_HDRS) $(REF_ASAN_LIB) $(GUESTS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(REF_TEST_CFLAGS) $(REF_SAN) -o $@ $(REF_TEST_SRCS) -L$(BUILD)/ref-asan -lzxref \
-	    -Wl,-rpath,'$$ORIGIN/..' $(REF_TEST_LIBS)
+	$(CC) $(REF_TEST_CFLAGS) $(REF_SAN) -o $@ $(REF_TEST_SRCS) $(GUESTS_OBJS) \
+	    -L$(BUILD)/ref-asan -lzxref -Wl,-rpath,'$$ORIGIN/..' $(REF_TEST_LIBS)
 
 # The tests need /dev/kvm: they run inside the VM of scripts/vm-run.
 ref-check: $(REF_TESTS)
