@@ -1,6 +1,7 @@
 // Proves: a VCPU started at the entry of a STARTUP packet runs real-mode code there (CS base =
-// entry) that enters long mode through the BSP's page tables (CR3 = 0) and reports its x2APIC
-// id: rax = id, rbx = REPORTED. Must be loaded at TRAMPOLINE (vector 9).
+// entry) that enters long mode through the BSP's page tables (CR3 = 0), sends a fixed IPI to
+// itself and one to all but itself, and reports its x2APIC id: rax = id, rbx = REPORTED. Must
+// be loaded at TRAMPOLINE (vector 9).
 #include "guest.inc"
 #include "apic.inc"
 #define TRAMPOLINE 0x9000
@@ -30,6 +31,14 @@ long_mode:
     mov %ax, %ss
     mov $X2APIC_ID, %ecx
     rdmsr
+    mov %eax, %esi
+    mov $X2APIC_ICR, %ecx       // fixed IPIs, vector 0x41: to self, then to all but self
+    xor %edx, %edx
+    mov $0x40041, %eax
+    wrmsr
+    mov $0xc0041, %eax
+    wrmsr
+    mov %esi, %eax
     mov $REPORTED, %ebx
     exit_test
     jmp .

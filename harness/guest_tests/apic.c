@@ -276,20 +276,23 @@ ZXC_TEST(apic_ipi_packets) {
 struct application_processor {
     const struct zxc_guest *guest;
     uint64_t entry;
-    zx_port_packet_t packet;
+    zx_port_packet_t ipis[2], last; /* its IPIs to self and to all but self, then its exit */
     zx_vcpu_state_t state;
 };
 
 static void *run_application_processor(void *arg) {
     struct application_processor *ap = arg;
     zx_handle_t vcpu = zxc_vcpu_new(ap->guest, ap->entry);
-    ap->packet = zxc_resume(vcpu, CLAUSE_STARTUP);
+    ap->ipis[0] = zxc_resume(vcpu, CLAUSE_STARTUP);
+    ap->ipis[1] = zxc_resume(vcpu, CLAUSE_STARTUP);
+    ap->last = zxc_resume(vcpu, CLAUSE_STARTUP);
     ap->state = zxc_read_state(vcpu);
     return NULL;
 }
 
 ZXC_TEST(apic_startup_second_vcpu) {
     ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.8");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.10");
     ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.11");
     ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.12");
     struct zxc_guest g;
@@ -307,8 +310,16 @@ ZXC_TEST(apic_startup_second_vcpu) {
     pthread_t thread;
     pthread_create(&thread, NULL, run_application_processor, &ap);
     pthread_join(thread, NULL);
+    const uint64_t masks[2] = {0x2, 0xfffffffd}; /* APIC ID 1: self, all but self */
+    for (int i = 0; i < 2; i++) {
+        char what[80];
+        snprintf(what, sizeof what, "second VCPU: IPI %d: packet type", i + 1);
+        zxc_expect_u64(CLAUSE_FIXED, what, ZX_PKT_TYPE_GUEST_VCPU, ap.ipis[i].type);
+        snprintf(what, sizeof what, "second VCPU: IPI %d: interrupt.mask", i + 1);
+        zxc_expect_u64(CLAUSE_MASK, what, masks[i], ap.ipis[i].guest_vcpu.interrupt.mask);
+    }
     zxc_expect_u64(CLAUSE_STARTUP, "second VCPU: packet type (its EXIT write)",
-                   ZX_PKT_TYPE_GUEST_MEM, ap.packet.type);
+                   ZX_PKT_TYPE_GUEST_MEM, ap.last.type);
     zxc_expect_u64(CLAUSE_STARTUP, "second VCPU: reached long mode and reported (rbx)", REPORTED,
                    ap.state.rbx);
     zxc_expect_u64(CLAUSE_APIC_ID, "second VCPU: its x2APIC ID (rax)", 1, ap.state.rax);

@@ -1,4 +1,4 @@
-// Mutant: a GUEST_VCPU interrupt packet's mask names the next APIC ID up. filter: apic_ipi
+// Mutant: a GUEST_VCPU interrupt packet's mask names the next APIC ID up. filter: apic_ipi apic_startup
 #include "mutant.h"
 zx_status_t zx_vcpu_resume(zx_handle_t vcpu, zx_port_packet_t* packet) {
     zx_status_t status = REAL(zx_vcpu_resume)(vcpu, packet);
