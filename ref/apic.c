@@ -104,13 +104,18 @@ static unsigned divide_shift(uint32_t dcr) {
 
 /* The deadline of a one-shot or periodic count from now; 0 (no timer) in other modes. An
  * initial count of 0 stops the timer, as on hardware (Zircon fired it at once, and a periodic
- * one without end). */
+ * one without end). A period shorter than KVM's own minimum for its in-kernel APIC timer is
+ * stretched to it, so that a guest cannot keep the timer thread firing without pause. */
+#define MIN_PERIOD_NS 200000u
 static uint64_t count_deadline(const struct zxr_apic *apic) {
     uint32_t mode = LVT_TIMER_MODE(apic->lvt_timer);
     if ((mode != TIMER_ONESHOT && mode != TIMER_PERIODIC) || apic->initial_count == 0)
         return 0;
     uint64_t ticks = (uint64_t)apic->initial_count << divide_shift(apic->divide_config);
-    return zxr_monotonic_ns() + tsc_ticks_to_ns(apic, ticks);
+    uint64_t ns = tsc_ticks_to_ns(apic, ticks);
+    if (mode == TIMER_PERIODIC && ns < MIN_PERIOD_NS)
+        ns = MIN_PERIOD_NS;
+    return zxr_monotonic_ns() + ns;
 }
 
 void zxr_apic_timer_expired_locked(struct zxr_vcpu *vcpu) {
