@@ -521,6 +521,11 @@ ZXC_TEST(apic_timer_masked) {
     r = run_timer(CLAUSE_TIMER_MASKED, LVT_MASKED | LVT_PERIODIC | TIMER_VECTOR, DCR_DIVIDE_1,
                   count_for(period_ms, 1), 1, 400);
     zxc_expect_u64(CLAUSE_TIMER_MASKED, "timer interrupts of a masked periodic timer", 0, r.ticks);
+    uint64_t ahead = (uint64_t)(period_ms * 1e6 * tsc_ticks_per_ns());
+    r = run_timer(CLAUSE_TIMER_MASKED, LVT_MASKED | LVT_TSC_DEADLINE | TIMER_VECTOR, DCR_DIVIDE_1,
+                  ahead, 1, 400);
+    zxc_expect_u64(CLAUSE_TIMER_MASKED, "timer interrupts of a masked TSC-deadline timer", 0,
+                   r.ticks);
 }
 
 /* ---- CPUID and kvmclock ------------------------------------------------------------------------- */
