@@ -27,16 +27,17 @@ $(REF_ASAN_LIB): $(REF_SRCS) $(REF_HDRS) ref/exports.map ref/module.mk
 	@mkdir -p $(@D)
 	$(CC) $(REF_CFLAGS) $(REF_SAN) -o $@ $(REF_SRCS) $(REF_LDFLAGS)
 
-# The tests link the library directly; rpath finds it next to the tests' folder.
-$(REF_TESTS): $(REF_TEST_SRCS) $(REF_TEST_HDRS) $(REF_LIB)
+# The tests link the library directly; rpath finds it next to the tests' folder. Their guests
+# are those of guests/ (GUESTS_OBJS), as the conformance suite's.
+$(REF_TESTS): $(REF_TEST_SRCS) $(REF_TEST_HDRS) $(REF_LIB) $(GUESTS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(REF_TEST_CFLAGS) -o $@ $(REF_TEST_SRCS) -L$(BUILD)/ref -lzxref \
+	$(CC) $(REF_TEST_CFLAGS) -o $@ $(REF_TEST_SRCS) $(GUESTS_OBJS) -L$(BUILD)/ref -lzxref \
 	    -Wl,-rpath,'$$ORIGIN/..' $(REF_TEST_LIBS)
 
-$(REF_ASAN_TESTS): $(REF_TEST_SRCS) $(REF_TEST_HDRS) $(REF_ASAN_LIB)
+$(REF_ASAN_TESTS): $(REF_TEST_SRCS) $(REF_TEST_HDRS) $(REF_ASAN_LIB) $(GUESTS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(REF_TEST_CFLAGS) $(REF_SAN) -o $@ $(REF_TEST_SRCS) -L$(BUILD)/ref-asan -lzxref \
-	    -Wl,-rpath,'$$ORIGIN/..' $(REF_TEST_LIBS)
+	$(CC) $(REF_TEST_CFLAGS) $(REF_SAN) -o $@ $(REF_TEST_SRCS) $(GUESTS_OBJS) \
+	    -L$(BUILD)/ref-asan -lzxref -Wl,-rpath,'$$ORIGIN/..' $(REF_TEST_LIBS)
 
 # The tests need /dev/kvm: they run inside the VM of scripts/vm-run.
 ref-check: $(REF_TESTS)
@@ -49,3 +50,19 @@ ref-check-asan: $(REF_ASAN_TESTS)
 	$(VMRUN) -- env CK_FORK=no ASAN_OPTIONS=detect_leaks=1 $(REF_ASAN_TESTS)
 
 CHECK_TARGETS += ref-check ref-check-asan
+
+# Mutants of the library's internals, which no wrapper of the zx_* calls can reach: a
+# harness/mutants/*.c holding a `// ref-source: FILE SED-EXPRESSION` line is the library built
+# from a copy of ref/ in which that expression changed FILE (it must change something).
+# `make mutants` runs them like the others.
+REF_SOURCE_MUTANTS := $(patsubst harness/mutants/%.c,$(BUILD)/harness/mutants/%.so,\
+                        $(shell grep -l '^// ref-source: ' harness/mutants/*.c 2>/dev/null))
+
+$(REF_SOURCE_MUTANTS): $(BUILD)/harness/mutants/%.so: harness/mutants/%.c $(REF_SRCS) $(REF_HDRS) \
+                       ref/exports.map ref/module.mk
+	rm -rf $(@:.so=.ref) && mkdir -p $(@:.so=.ref)
+	cp ref/*.c ref/*.S ref/*.h $(@:.so=.ref)/
+	line=$$(sed -n 's|^// ref-source: ||p' $<); file=$${line%% *}; expr=$${line#* }; \
+	    copy=$(@:.so=.ref)/$${file#ref/}; sed -i "$$expr" $$copy; \
+	    if cmp -s $$file $$copy; then echo "$<: '$$expr' changes nothing in $$file" >&2; exit 1; fi
+	$(CC) $(REF_CFLAGS) -o $@ $(@:.so=.ref)/*.c $(@:.so=.ref)/*.S $(REF_LDFLAGS)

@@ -43,7 +43,7 @@ void resume_and_clean_exit(struct fixture *f) {
     ck_assert_uint_eq(packet.guest_mem.addr, EXIT_ADDR);
     ck_assert_uint_eq(packet.guest_mem.default_operand_size, 4);
     ck_assert_uint_eq(packet.guest_mem.inst_len, 12);
-    static const uint8_t movq_exit[12] = {0x48, 0xC7, 0x04, 0x25, 0x00, 0xF0, 0x1F, 0x00};
+    static const uint8_t movq_exit[12] = {0x48, 0xC7, 0x04, 0x25, 0x00, 0xF0, 0xFF, 0x00};
     ck_assert_mem_eq(packet.guest_mem.inst_buf, movq_exit, sizeof(movq_exit));
 }
 

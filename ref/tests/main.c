@@ -12,6 +12,7 @@ int main(void) {
     srunner_add_suite(runner, run_suite());
     srunner_add_suite(runner, fault_suite());
     srunner_add_suite(runner, user_pointer_suite());
+    srunner_add_suite(runner, apic_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     int run = srunner_ntests_run(runner);

@@ -9,26 +9,29 @@
 
 #include "guest_layout.h"
 
-#define GUEST_BLOB(name) extern const uint8_t name##_start[], name##_end[]
-GUEST_BLOB(guest_exit);
-GUEST_BLOB(guest_state);
-GUEST_BLOB(guest_io_out);
-GUEST_BLOB(guest_io_out_pair);
-GUEST_BLOB(guest_io_in);
-GUEST_BLOB(guest_io_in32);
-GUEST_BLOB(guest_io_no_trap);
-GUEST_BLOB(guest_io_string);
-GUEST_BLOB(guest_io_rep);
-GUEST_BLOB(guest_io_rewritten);
-GUEST_BLOB(guest_mem_write);
-GUEST_BLOB(guest_mem_read);
-GUEST_BLOB(guest_mem_no_trap);
-GUEST_BLOB(guest_shared_memory);
-GUEST_BLOB(guest_interrupt);
-GUEST_BLOB(guest_hlt);
-GUEST_BLOB(guest_triple_fault);
-GUEST_BLOB(guest_real_mode);
-#define BLOB(name) name##_start, (size_t)(name##_end - name##_start)
+/* The guests of guests/, each built into an image zxc_guest_<name>_start/_end. */
+#define GUEST_IMAGE(name) extern const uint8_t zxc_guest_##name##_start[], zxc_guest_##name##_end[]
+GUEST_IMAGE(exit);
+GUEST_IMAGE(state);
+GUEST_IMAGE(io);
+GUEST_IMAGE(io_out_pair);
+GUEST_IMAGE(in_byte);
+GUEST_IMAGE(in_dword);
+GUEST_IMAGE(io_no_trap);
+GUEST_IMAGE(outs);
+GUEST_IMAGE(rep_outs);
+GUEST_IMAGE(io_rewritten);
+GUEST_IMAGE(mem);
+GUEST_IMAGE(mem_read);
+GUEST_IMAGE(mem_no_trap);
+GUEST_IMAGE(load_store);
+GUEST_IMAGE(interrupt);
+GUEST_IMAGE(hlt);
+GUEST_IMAGE(triple_fault);
+GUEST_IMAGE(report16);
+GUEST_IMAGE(msr);
+GUEST_IMAGE(apic_timer);
+#define BLOB(name) zxc_guest_##name##_start, (size_t)(zxc_guest_##name##_end - zxc_guest_##name##_start)
 
 /* Asserts a status, naming both values on failure. */
 #define ASSERT_STATUS(expr, expected)                                                        \
@@ -66,5 +69,6 @@ Suite *vcpu_suite(void);
 Suite *run_suite(void);
 Suite *fault_suite(void);
 Suite *user_pointer_suite(void);
+Suite *apic_suite(void);
 
 #endif

@@ -3,7 +3,7 @@
 
 START_TEST(every_creating_call_fails_cleanly) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     int fds = count_fds();
     zx_handle_t h, port;
     ASSERT_OK(zx_port_create(0, &port));

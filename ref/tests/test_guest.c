@@ -37,7 +37,7 @@ END_TEST
 
 START_TEST(set_trap_rules) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     zx_handle_t port, port_no_write, guest_no_write, event;
     ASSERT_OK(zx_port_create(0, &port));
     ASSERT_OK(zx_handle_duplicate(port, ZX_RIGHT_READ, &port_no_write));
@@ -79,7 +79,7 @@ START_TEST(set_trap_rules) {
     ASSERT_OK(zx_guest_set_trap(f.guest, MEM, 0x8000, PAGE, none, 0));
     ASSERT_OK(zx_guest_set_trap(f.guest, IO, 0x8000, 1, none, 0));
     ASSERT_STATUS(zx_guest_set_trap(f.guest, IO, 0x101, 1, none, 0), ZX_ERR_ALREADY_EXISTS);
-    ASSERT_OK(zx_guest_set_trap(f.guest, BELL, 0x20000, PAGE, port, 0));
+    ASSERT_OK(zx_guest_set_trap(f.guest, BELL, 0x50000, PAGE, port, 0));
     ASSERT_OK(zx_guest_set_trap(f.guest, MEM, 0x80000000, PAGE, none, 0)); /* beyond memory */
     resume_and_clean_exit(&f); /* the memory slots still work after the splits */
     zx_handle_t handles[] = {port, port_no_write, guest_no_write, event};
@@ -91,7 +91,7 @@ END_TEST
 
 START_TEST(vcpu_create_rules) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     zx_handle_t vcpu, guest_no_write, event;
     ASSERT_OK(zx_handle_duplicate(f.guest, ZX_RIGHT_DUPLICATE, &guest_no_write));
     ASSERT_OK(zx_event_create(0, &event));
@@ -123,7 +123,7 @@ END_TEST
 /* A guest stays alive while a VCPU needs it, and its VMO while the guest needs it. */
 START_TEST(objects_live_while_needed) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     ASSERT_OK(zx_handle_close(f.guest));
     ASSERT_OK(zx_handle_close(f.vmo));
     resume_and_clean_exit(&f);
@@ -137,7 +137,7 @@ START_TEST(no_fd_leak) {
     int before = count_fds();
     for (int round = 0; round < 3; round++) {
         struct fixture f;
-        fixture_setup(&f, BLOB(guest_exit));
+        fixture_setup(&f, BLOB(exit));
         zx_handle_t port, vcpu2;
         ASSERT_OK(zx_port_create(0, &port));
         ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_BELL, TRAP_ADDR, PAGE, port, 1));

@@ -10,7 +10,7 @@
 
 START_TEST(clean_exit) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     resume_and_clean_exit(&f);
     fixture_teardown(&f);
 }
@@ -19,7 +19,7 @@ END_TEST
 /* Registers written before the run come back doubled; the written rflags 0 was ignored. */
 START_TEST(state_through_guest) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_state));
+    fixture_setup(&f, BLOB(state));
     zx_vcpu_state_t state;
     uint64_t *regs = (uint64_t *)&state;
     for (int i = 0; i < 16; i++)
@@ -31,24 +31,27 @@ START_TEST(state_through_guest) {
     uint64_t *got_regs = (uint64_t *)&got;
     for (int i = 0; i < 16; i++)
         ck_assert_uint_eq(got_regs[i], 2 * (uint64_t)(i + 1));
-    ck_assert_uint_eq(got.rflags, 0x1 | 0x400); /* CF | DF */
+    ck_assert_uint_eq(got.rflags, 0x1 | 0x40000); /* CF | AC */
     fixture_teardown(&f);
 }
 END_TEST
 
+/* The OUTs of 1, 2 and 4 bytes at the start of guests/io.S. */
 START_TEST(io_out) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_io_out));
+    fixture_setup(&f, BLOB(io));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_IO, IO_PORT, 1, NONE, TRAP_KEY));
-    zx_port_packet_t packet;
-    ASSERT_OK(zx_vcpu_resume(f.vcpu, &packet));
-    ck_assert_uint_eq(packet.key, TRAP_KEY);
-    ck_assert_uint_eq(packet.type, ZX_PKT_TYPE_GUEST_IO);
-    ck_assert_uint_eq(packet.guest_io.port, IO_PORT);
-    ck_assert_uint_eq(packet.guest_io.access_size, 1);
-    ck_assert(!packet.guest_io.input);
-    ck_assert_uint_eq(packet.guest_io.u8, 0xAB);
-    resume_and_clean_exit(&f);
+    const uint32_t values[] = {0xAB, 0xCDEF, 0x12345678};
+    for (uint8_t i = 0; i < 3; i++) {
+        zx_port_packet_t packet;
+        ASSERT_OK(zx_vcpu_resume(f.vcpu, &packet));
+        ck_assert_uint_eq(packet.key, TRAP_KEY);
+        ck_assert_uint_eq(packet.type, ZX_PKT_TYPE_GUEST_IO);
+        ck_assert_uint_eq(packet.guest_io.port, IO_PORT);
+        ck_assert_uint_eq(packet.guest_io.access_size, 1u << i);
+        ck_assert(!packet.guest_io.input);
+        ck_assert_uint_eq(packet.guest_io.u32, values[i]);
+    }
     fixture_teardown(&f);
 }
 END_TEST
@@ -56,7 +59,7 @@ END_TEST
 /* Each OUT is reported once, as itself, wherever KVM leaves RIP at the exit. */
 START_TEST(io_out_back_to_back) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_io_out_pair));
+    fixture_setup(&f, BLOB(io_out_pair));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_IO, IO_PORT, 2, NONE, TRAP_KEY));
     for (uint16_t port = IO_PORT; port <= IO_PORT + 1; port++) {
         zx_port_packet_t packet;
@@ -90,14 +93,14 @@ static void io_in(const uint8_t *code, size_t len, uint8_t size, uint64_t expect
     fixture_teardown(&f);
 }
 
-START_TEST(io_in_byte) { io_in(BLOB(guest_io_in), 1, 0x111111111111115Aull); }
+START_TEST(io_in_byte) { io_in(BLOB(in_byte), 1, 0x111111111111115Aull); }
 END_TEST
-START_TEST(io_in_dword) { io_in(BLOB(guest_io_in32), 4, 0xA5A5A55Aull); }
+START_TEST(io_in_dword) { io_in(BLOB(in_dword), 4, 0xA5A5A55Aull); }
 END_TEST
 
 START_TEST(io_without_trap) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_io_no_trap));
+    fixture_setup(&f, BLOB(io_no_trap));
     zx_port_packet_t packet;
     ASSERT_STATUS(zx_vcpu_resume(f.vcpu, &packet), ZX_ERR_NOT_FOUND);
     resume_and_clean_exit(&f); /* the instruction was skipped */
@@ -106,9 +109,9 @@ START_TEST(io_without_trap) {
 END_TEST
 
 START_TEST(io_string_and_rep) {
-    const uint8_t *codes[] = {guest_io_string_start, guest_io_rep_start};
-    size_t lens[] = {(size_t)(guest_io_string_end - guest_io_string_start),
-                     (size_t)(guest_io_rep_end - guest_io_rep_start)};
+    const uint8_t *codes[] = {zxc_guest_outs_start, zxc_guest_rep_outs_start};
+    size_t lens[] = {(size_t)(zxc_guest_outs_end - zxc_guest_outs_start),
+                     (size_t)(zxc_guest_rep_outs_end - zxc_guest_rep_outs_start)};
     for (int i = 0; i < 2; i++) {
         struct fixture f;
         fixture_setup(&f, codes[i], lens[i]);
@@ -123,7 +126,7 @@ END_TEST
 /* What is cached about the instruction at an IO exit does not outlive its bytes. */
 START_TEST(io_rewritten_to_string) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_io_rewritten));
+    fixture_setup(&f, BLOB(io_rewritten));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_IO, IO_PORT, 1, NONE, TRAP_KEY));
     zx_port_packet_t packet;
     ASSERT_OK(zx_vcpu_resume(f.vcpu, &packet));
@@ -136,7 +139,7 @@ END_TEST
 
 START_TEST(mem_write) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_mem_write));
+    fixture_setup(&f, BLOB(mem));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_MEM, TRAP_ADDR, PAGE, NONE, TRAP_KEY));
     zx_port_packet_t packet;
     ASSERT_OK(zx_vcpu_resume(f.vcpu, &packet));
@@ -154,15 +157,15 @@ END_TEST
 /* A read exits too; what user space writes to the registers is not overwritten. */
 START_TEST(mem_read) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_mem_read));
+    fixture_setup(&f, BLOB(mem_read));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_MEM, TRAP_ADDR, PAGE, NONE, TRAP_KEY));
     zx_port_packet_t packet;
     ASSERT_OK(zx_vcpu_resume(f.vcpu, &packet));
     ck_assert_uint_eq(packet.type, ZX_PKT_TYPE_GUEST_MEM);
     ck_assert_uint_eq(packet.guest_mem.addr, TRAP_ADDR);
-    ck_assert_uint_eq(packet.guest_mem.inst_len, 8); /* 48 8B 04 25 disp32 */
+    ck_assert_uint_eq(packet.guest_mem.inst_len, 7); /* 8B 1C 25 disp32: mov ..., %ebx */
     zx_vcpu_state_t state = read_state(f.vcpu);
-    state.rax = 0x77;
+    state.rbx = 0x77;
     ASSERT_OK(zx_vcpu_write_state(f.vcpu, ZX_VCPU_STATE, &state, sizeof(state)));
     resume_and_clean_exit(&f);
     ck_assert_uint_eq(read_state(f.vcpu).rbx, 0x77);
@@ -172,7 +175,7 @@ END_TEST
 
 START_TEST(mem_without_trap) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_mem_no_trap));
+    fixture_setup(&f, BLOB(mem_no_trap));
     zx_port_packet_t packet;
     ASSERT_STATUS(zx_vcpu_resume(f.vcpu, &packet), ZX_ERR_NOT_FOUND);
     resume_and_clean_exit(&f);
@@ -182,12 +185,15 @@ END_TEST
 
 START_TEST(shared_memory) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_shared_memory));
+    fixture_setup(&f, BLOB(load_store));
     uint64_t value = 0x1234567890ull, back = 0;
-    ASSERT_OK(zx_vmo_write(f.vmo, &value, SHARED_ADDR, sizeof(value)));
+    ASSERT_OK(zx_vmo_write(f.vmo, &value, LOAD_ADDR, sizeof(value)));
+    zx_vcpu_state_t state = read_state(f.vcpu);
+    state.rbx = 0xFEED;
+    ASSERT_OK(zx_vcpu_write_state(f.vcpu, ZX_VCPU_STATE, &state, sizeof(state)));
     resume_and_clean_exit(&f);
     ck_assert_uint_eq(read_state(f.vcpu).rax, value);
-    ASSERT_OK(zx_vmo_read(f.vmo, &back, SHARED_ADDR + 8, sizeof(back)));
+    ASSERT_OK(zx_vmo_read(f.vmo, &back, STORE_ADDR, sizeof(back)));
     ck_assert_uint_eq(back, 0xFEED);
     fixture_teardown(&f);
 }
@@ -195,7 +201,7 @@ END_TEST
 
 START_TEST(bell) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_mem_write));
+    fixture_setup(&f, BLOB(mem));
     zx_handle_t port;
     ASSERT_OK(zx_port_create(0, &port));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_BELL, TRAP_ADDR, PAGE, port, TRAP_KEY));
@@ -213,7 +219,7 @@ END_TEST
 
 START_TEST(bell_read_not_supported) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_mem_read));
+    fixture_setup(&f, BLOB(mem_read));
     zx_handle_t port;
     ASSERT_OK(zx_port_create(0, &port));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_BELL, TRAP_ADDR, PAGE, port, TRAP_KEY));
@@ -226,7 +232,7 @@ END_TEST
 
 START_TEST(bell_port_closed) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_mem_write));
+    fixture_setup(&f, BLOB(mem));
     zx_handle_t port;
     ASSERT_OK(zx_port_create(0, &port));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_BELL, TRAP_ADDR, PAGE, port, TRAP_KEY));
@@ -242,7 +248,7 @@ END_TEST
  * packets and leaves the user packets. */
 START_TEST(bell_with_user_packets) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_mem_write));
+    fixture_setup(&f, BLOB(mem));
     zx_handle_t port;
     ASSERT_OK(zx_port_create(0, &port));
     zx_port_packet_t user = {.key = TRAP_KEY};
@@ -264,7 +270,7 @@ END_TEST
 
 static void interrupts_then_exit(const uint32_t *vectors, int n, uint64_t expected_rax) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_interrupt));
+    fixture_setup(&f, BLOB(interrupt));
     resume_and_clean_exit(&f); /* IDT installed, interrupts enabled */
     for (int i = 0; i < n; i++)
         ASSERT_OK(zx_vcpu_interrupt(f.vcpu, vectors[i]));
@@ -300,7 +306,7 @@ static void *interrupt_later(void *arg) {
 /* HLT blocks inside resume until another thread's interrupt arrives. */
 START_TEST(hlt_waits_for_interrupt) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_hlt));
+    fixture_setup(&f, BLOB(hlt));
     struct delayed_interrupt d = {.vcpu = f.vcpu};
     pthread_create(&d.thread, NULL, interrupt_later, &d);
     resume_and_clean_exit(&f);
@@ -313,7 +319,7 @@ END_TEST
 /* An interrupt from another thread kicks a VCPU spinning inside KVM_RUN. */
 START_TEST(interrupt_kicks_running_vcpu) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_interrupt));
+    fixture_setup(&f, BLOB(interrupt));
     resume_and_clean_exit(&f);
     struct delayed_interrupt d = {.vcpu = f.vcpu};
     pthread_create(&d.thread, NULL, interrupt_later, &d);
@@ -326,7 +332,7 @@ END_TEST
 
 START_TEST(triple_fault_returns) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_triple_fault));
+    fixture_setup(&f, BLOB(triple_fault));
     zx_port_packet_t packet;
     ASSERT_STATUS(zx_vcpu_resume(f.vcpu, &packet), ZX_ERR_NOT_SUPPORTED);
     fixture_teardown(&f);
@@ -336,9 +342,9 @@ END_TEST
 /* A second VCPU starts in real mode at CS base = entry, IP = 0. */
 START_TEST(second_vcpu_real_mode) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
-    ASSERT_OK(zx_vmo_write(f.vmo, guest_real_mode_start, AP_ENTRY,
-                           (size_t)(guest_real_mode_end - guest_real_mode_start)));
+    fixture_setup(&f, BLOB(exit));
+    ASSERT_OK(zx_vmo_write(f.vmo, zxc_guest_report16_start, AP_ENTRY,
+                           (size_t)(zxc_guest_report16_end - zxc_guest_report16_start)));
     ASSERT_OK(zx_guest_set_trap(f.guest, ZX_GUEST_TRAP_IO, IO_PORT, 1, NONE, TRAP_KEY));
     zx_handle_t ap;
     ASSERT_OK(zx_vcpu_create(f.guest, 0, AP_ENTRY, &ap));
@@ -346,7 +352,7 @@ START_TEST(second_vcpu_real_mode) {
     ASSERT_OK(zx_vcpu_resume(ap, &packet));
     ck_assert_uint_eq(packet.type, ZX_PKT_TYPE_GUEST_IO);
     ck_assert_uint_eq(packet.guest_io.port, IO_PORT);
-    ck_assert_uint_eq(packet.guest_io.u8, 0x42);
+    ck_assert_uint_eq(packet.guest_io.access_size, 1);
     resume_and_clean_exit(&f); /* the first VCPU is unaffected */
     ASSERT_OK(zx_handle_close(ap));
     fixture_teardown(&f);

@@ -7,7 +7,7 @@
 
 START_TEST(start_state) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     zx_vcpu_state_t state = read_state(f.vcpu);
     ck_assert_uint_eq(state.rsp, 0);
     ck_assert_uint_eq(state.rflags, 0); /* 0x2, masked to the user bits */
@@ -17,7 +17,7 @@ END_TEST
 
 START_TEST(write_read_state) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     zx_vcpu_state_t state;
     uint64_t *regs = (uint64_t *)&state;
     for (int i = 0; i < 16; i++)
@@ -40,7 +40,7 @@ END_TEST
 
 START_TEST(state_argument_rules) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     zx_vcpu_state_t state = read_state(f.vcpu);
     uint8_t big[sizeof(state) + 8] = {0};
     ASSERT_STATUS(zx_vcpu_read_state(f.vcpu, ZX_VCPU_STATE, &state, sizeof(state) - 1), ZX_ERR_INVALID_ARGS);
@@ -107,7 +107,7 @@ static void other_thread_calls(void *arg) {
 
 START_TEST(bound_to_creating_thread) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     zx_vcpu_state_t before = read_state(f.vcpu);
     run_on_thread(other_thread_calls, &f);
     zx_vcpu_state_t after = read_state(f.vcpu);
@@ -128,7 +128,7 @@ static void create_vcpu(void *arg) {
 /* Interrupt and close work after the owner thread has exited; resume does not. */
 START_TEST(interrupt_after_owner_exited) {
     struct fixture f;
-    fixture_setup(&f, BLOB(guest_exit));
+    fixture_setup(&f, BLOB(exit));
     ASSERT_OK(zx_handle_close(f.vcpu));
     struct made_on_thread m = {.guest = f.guest};
     run_on_thread(create_vcpu, &m);

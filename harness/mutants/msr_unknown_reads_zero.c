@@ -1,0 +1,4 @@
+// Mutant: an MSR the hypervisor does not implement reads as 0 instead of raising a #GP.
+// filter: apic_msr_general
+// Built from ref/ with the substitution below (see ref/module.mk).
+// ref-source: ref/msr.c s/return ZX_ERR_IO; \/\* everything else/*value = 0; return ZX_ERR_NEXT; \/* everything else/
