@@ -17,22 +17,22 @@
 #define GP_VECTOR 13u
 #define TRAMPOLINE 0x9000u   /* vector 9 */
 
-#define CLAUSE_X2APIC "zx_vcpu_resume.DESCRIPTION.7"
-#define CLAUSE_APIC_ID "zx_vcpu_resume.DESCRIPTION.8"
-#define CLAUSE_FIXED "zx_vcpu_resume.DESCRIPTION.9"
-#define CLAUSE_MASK "zx_vcpu_resume.DESCRIPTION.10"
-#define CLAUSE_STARTUP "zx_vcpu_resume.DESCRIPTION.11"
-#define CLAUSE_INIT "zx_vcpu_resume.DESCRIPTION.12"
-#define CLAUSE_TIMER_RATE "zx_vcpu_resume.DESCRIPTION.13"
-#define CLAUSE_TIMER_MODES "zx_vcpu_resume.DESCRIPTION.14"
-#define CLAUSE_TIMER_MASKED "zx_vcpu_resume.DESCRIPTION.15"
-#define CLAUSE_HLT_WAKES "zx_vcpu_resume.DESCRIPTION.16"
-#define CLAUSE_GP "zx_vcpu_resume.DESCRIPTION.17"
-#define CLAUSE_INVALID_ARGS "zx_vcpu_resume.DESCRIPTION.18"
-#define CLAUSE_NOT_SUPPORTED "zx_vcpu_resume.DESCRIPTION.19"
-#define CLAUSE_CPUID "zx_vcpu_resume.DESCRIPTION.20"
-#define CLAUSE_KVMCLOCK "zx_vcpu_resume.DESCRIPTION.21"
-#define CLAUSE_VCPU_PACKETS "zx_guest_set_trap.DESCRIPTION.6"
+#define CLAUSE_X2APIC "zx_vcpu_resume.DESCRIPTION.x86-vcpu-local-apic"
+#define CLAUSE_APIC_ID "zx_vcpu_resume.DESCRIPTION.apic-id-vcpu-s"
+#define CLAUSE_FIXED "zx_vcpu_resume.DESCRIPTION.write-interrupt-command-register"
+#define CLAUSE_MASK "zx_vcpu_resume.DESCRIPTION.mask-holds-destination-s"
+#define CLAUSE_STARTUP "zx_vcpu_resume.DESCRIPTION.write-interrupt-command-register-2"
+#define CLAUSE_INIT "zx_vcpu_resume.DESCRIPTION.write-init-delivery-mode"
+#define CLAUSE_TIMER_RATE "zx_vcpu_resume.DESCRIPTION.apic-timer-counts-rate"
+#define CLAUSE_TIMER_MODES "zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector"
+#define CLAUSE_TIMER_MASKED "zx_vcpu_resume.DESCRIPTION.raises-nothing-lvt-entry"
+#define CLAUSE_HLT_WAKES "zx_vcpu_resume.DESCRIPTION.apic-timer-self-ipi"
+#define CLAUSE_GP "zx_vcpu_resume.DESCRIPTION.read-write-model-specific"
+#define CLAUSE_INVALID_ARGS "zx_vcpu_resume.DESCRIPTION.guest-changes-ia32-apic"
+#define CLAUSE_NOT_SUPPORTED "zx_vcpu_resume.DESCRIPTION.interrupt-command-logical-destination"
+#define CLAUSE_CPUID "zx_vcpu_resume.DESCRIPTION.cpuid-shows-hypervisor-calls"
+#define CLAUSE_KVMCLOCK "zx_vcpu_resume.DESCRIPTION.kvmclock-model-specific-registers"
+#define CLAUSE_VCPU_PACKETS "zx_guest_set_trap.DESCRIPTION.packets-type-pkt_type_guest_vcpu-not"
 
 #define MSR_APIC_BASE 0x1bu
 #define MSR_MTRR_DEF_TYPE 0x2ffu
@@ -142,8 +142,8 @@ static void expect_write_fails(const char *clause, uint32_t msr, uint64_t value,
 }
 
 ZXC_TEST(apic_msr_reads) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.7");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.8");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.x86-vcpu-local-apic");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-id-vcpu-s");
     /* The first VCPU: x2APIC on at 0xfee00000, bootstrap processor, APIC ID 0. */
     expect_read(CLAUSE_X2APIC, MSR_APIC_BASE, 0xfee00000u | 1u << 11 | 1u << 10 | 1u << 8);
     expect_read(CLAUSE_APIC_ID, X2APIC_ID, 0);
@@ -157,7 +157,7 @@ ZXC_TEST(apic_msr_reads) {
 }
 
 ZXC_TEST(apic_msr_ignored_writes) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.7");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.x86-vcpu-local-apic");
     expect_write_done(CLAUSE_X2APIC, X2APIC_TPR, 0x20);
     expect_write_done(CLAUSE_X2APIC, X2APIC_SVR, 0x1ff);
     expect_write_done(CLAUSE_X2APIC, X2APIC_EOI, 0);
@@ -167,7 +167,7 @@ ZXC_TEST(apic_msr_ignored_writes) {
 }
 
 ZXC_TEST(apic_msr_general_protection) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.17");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.read-write-model-specific");
     expect_gp(CLAUSE_GP, X2APIC_CURRENT_COUNT, false, 0);
     expect_gp(CLAUSE_GP, X2APIC_ICR, false, 0);
     expect_gp(CLAUSE_GP, X2APIC_EOI, true, 1);
@@ -180,8 +180,8 @@ ZXC_TEST(apic_msr_general_protection) {
 }
 
 ZXC_TEST(apic_msr_vcpu_failures) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.18");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.19");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.guest-changes-ia32-apic");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.interrupt-command-logical-destination");
     expect_write_fails(CLAUSE_INVALID_ARGS, MSR_APIC_BASE, 0xfee00000u | 1u << 11 | 1u << 8,
                        ZX_ERR_INVALID_ARGS);
     expect_write_fails(CLAUSE_INVALID_ARGS, MSR_APIC_BASE, 0xfed00000u | 1u << 11 | 1u << 10,
@@ -195,7 +195,7 @@ ZXC_TEST(apic_msr_vcpu_failures) {
 }
 
 ZXC_TEST(apic_self_ipi) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.16");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-timer-self-ipi");
     struct msr_result r = msr_access(X2APIC_SELF_IPI, true, TIMER_VECTOR);
     char got[96];
     describe(&r, got, sizeof got);
@@ -215,11 +215,11 @@ struct icr_write {
 };
 
 ZXC_TEST(apic_ipi_packets) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.9");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.10");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.11");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.12");
-    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.6");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.write-interrupt-command-register");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.mask-holds-destination-s");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.write-interrupt-command-register-2");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.write-init-delivery-mode");
+    ZXC_COVERS("zx_guest_set_trap.DESCRIPTION.packets-type-pkt_type_guest_vcpu-not");
     static const struct icr_write writes[] = {
         {0x00080040, 0, ZX_PKT_GUEST_VCPU_INTERRUPT, UINT64_MAX, 0, 0x40}, /* all incl. self */
         {0x00040041, 0, ZX_PKT_GUEST_VCPU_INTERRUPT, 0x1, 0, 0x41},        /* self */
@@ -291,10 +291,10 @@ static void *run_application_processor(void *arg) {
 }
 
 ZXC_TEST(apic_startup_second_vcpu) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.8");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.10");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.11");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.12");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-id-vcpu-s");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.mask-holds-destination-s");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.write-interrupt-command-register-2");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.write-init-delivery-mode");
     struct zxc_guest g;
     zx_handle_t bsp = zxc_guest_with_vcpu(&g, ZXC_IMAGE(startup));
     /* Around the trampoline: `out %al,(%dx)` to port 0, which has no trap, so a start at the
@@ -465,9 +465,9 @@ static uint32_t count_for(double ms, unsigned divisor) {
 }
 
 ZXC_TEST(apic_timer_one_shot_wakes_hlt) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.13");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.14");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.16");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-timer-counts-rate");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-timer-self-ipi");
     const double period_ms = 100;
     struct timer_run r = run_timer(CLAUSE_HLT_WAKES, TIMER_VECTOR, DCR_DIVIDE_1,
                                    count_for(period_ms, 1), 1, 5000);
@@ -475,7 +475,7 @@ ZXC_TEST(apic_timer_one_shot_wakes_hlt) {
 }
 
 ZXC_TEST(apic_timer_divide_rule) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.13");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-timer-counts-rate");
     const double period_ms = 100;
     struct timer_run r = run_timer(CLAUSE_TIMER_RATE, TIMER_VECTOR, DCR_DIVIDE_128,
                                    count_for(period_ms, 128), 1, 5000);
@@ -485,7 +485,7 @@ ZXC_TEST(apic_timer_divide_rule) {
 }
 
 ZXC_TEST(apic_timer_periodic) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.14");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
     const double period_ms = 40;
     struct timer_run r = run_timer(CLAUSE_TIMER_MODES, LVT_PERIODIC | TIMER_VECTOR, DCR_DIVIDE_1,
                                    count_for(period_ms, 1), 5, 3000);
@@ -494,7 +494,7 @@ ZXC_TEST(apic_timer_periodic) {
 
 /* The guest spins instead of halting: the expiry must stop it in the middle of running. */
 ZXC_TEST(apic_timer_periodic_running_guest) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.14");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
     const double period_ms = 40;
     struct timer_run r = run_timer_spinning(CLAUSE_TIMER_MODES, LVT_PERIODIC | TIMER_VECTOR,
                                             DCR_DIVIDE_1, count_for(period_ms, 1), 3, 3000, true);
@@ -502,7 +502,7 @@ ZXC_TEST(apic_timer_periodic_running_guest) {
 }
 
 ZXC_TEST(apic_timer_tsc_deadline) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.14");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
     const double period_ms = 100;
     uint64_t ahead = (uint64_t)(period_ms * 1e6 * tsc_ticks_per_ns());
     struct timer_run r = run_timer(CLAUSE_TIMER_MODES, LVT_TSC_DEADLINE | TIMER_VECTOR,
@@ -511,7 +511,7 @@ ZXC_TEST(apic_timer_tsc_deadline) {
 }
 
 ZXC_TEST(apic_timer_masked) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.15");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.raises-nothing-lvt-entry");
     const double period_ms = 20;
     struct timer_run r = run_timer(CLAUSE_TIMER_MASKED, LVT_MASKED | TIMER_VECTOR, DCR_DIVIDE_1,
                                    count_for(period_ms, 1), 1, 400);
@@ -535,7 +535,7 @@ struct cpuid_regs {
 };
 
 ZXC_TEST(apic_cpuid_leaves) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.20");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.cpuid-shows-hypervisor-calls");
     struct zxc_guest g;
     zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(cpuid));
     zxc_resume_expect_exit(vcpu, CLAUSE_CPUID);
@@ -565,7 +565,7 @@ ZXC_TEST(apic_cpuid_leaves) {
 }
 
 ZXC_TEST(apic_kvmclock_ticks) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.21");
+    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.kvmclock-model-specific-registers");
     struct zxc_guest g;
     zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(kvmclock));
     zxc_resume_expect_exit(vcpu, CLAUSE_KVMCLOCK);
