@@ -336,7 +336,8 @@ def test_editing_other_sentences_moves_no_id_and_no_credit(tmp_path, page, how):
     kept = {k: v for k, v in before.items() if k in after}
     assert kept and all(after[k] == v for k, v in kept.items()), \
         [(k, v, after[k]) for k, v in kept.items() if after[k] != v]
-    assert len(kept) >= len(before) - 1
+    # A deleted paragraph takes its own sentences (a few at most) and nothing else.
+    assert len(kept) >= len(before) - 3
 
 
 def test_an_anchor_pins_the_id(tmp_path):
