@@ -231,6 +231,11 @@ class Rule:
 
 NEEDS_STATE = ("depends on object state or on running a guest: needs a hand-written test "
                "(ZXC_COVERS)")
+GENERIC_STATE = ("depends on the object's state: needs a hand-written test; a test that gets this "
+                 "status from a specific bad state of the same handle covers it")
+NEEDS_CANCEL = ("needs a VCPU whose execution is canceled (by zx_vcpu_kick, or by killing its "
+                "thread), which the API under test cannot do: needs a hand-written test")
+INTERNAL = "an implementation's internal failure: no input provokes it by design"
 A = r"^@(?P<arg>\w+) "
 N = r"(?P<n>0x[0-9a-f]+|\d+|\$ZX_\w+)"  # a number or a constant from include/
 IS = r"(?:is|are)"
@@ -248,7 +253,8 @@ ERROR_RULES = [
          A + r"(?:is not|are not) (?:a resource )?(?:of\b|resource kind\b).*$",
          untestable(OTHER_RSRC)),
     Rule("wrong-type", "handle",
-         A + IS + r" not (?:a handle to )?(?:an? )?(?!valid\b)[\w ]+?(?: handles?| objects?)?$",
+         A + IS + r" not (?:a handle to )?(?:an? )?(?!valid\b|in (?:an?|the) )[\w ]+?"
+         r"(?: handles?| objects?)?$",
          wrong_type),
     Rule("invalid-pointer", "pointer",
          A + IS + r" (?:an invalid|not an? valid|a bad|invalid|not valid) pointers?"
@@ -318,6 +324,29 @@ ERROR_RULES = [
          r"^.*\b(?:range|region)\b.*\b(?:outside|out of)\b.*\baddress space\b.*$",
          untestable("depends on the size of the address space of *kind*: needs a hand-written "
                     "test")),
+    # Conditions on an object's state: only a hand-written test can put the object in that
+    # state. A specific state is an instance of the generic one (INSTANCE_OF).
+    Rule("bad-state", "handle", A + IS + r" (?:in (?:an?|the) (?:bad|invalid|wrong) state|"
+         r"not in (?:an?|the) (?:valid|suitable|usable|proper) state)\b.*$",
+         untestable(GENERIC_STATE)),
+    Rule("wrong-thread", "handle",
+         r"^(?=.*\bthreads?\b)(?=.*\b(?:not|another|other|different)\b)(?=.*\bcreat\w*\b)"
+         r".*?@(?P<arg>\w+)\b.*$", untestable(NEEDS_STATE)),
+    Rule("not-paused", "handle",
+         r"^(?:the )?(?:execution of )?@(?P<arg>\w+) (?:is (?:currently |still )?(?:running|"
+         r"executing|not paused|not stopped)|has not (?:been )?paused)\b.*$",
+         untestable(NEEDS_STATE)),
+    Rule("canceled", "handle", r"^(?:the )?execution of @(?P<arg>\w+) (?:was|is|has been) "
+         r"canceled\b.*$", untestable(NEEDS_CANCEL)),
+    Rule("canceled", "handle", A + r"(?:execution )?(?:was|is|has been) canceled\b.*$",
+         untestable(NEEDS_CANCEL)),
+    Rule("internal-error", "handle", r"^there (?:was|is) an? (?:internal )?error (?:while )?"
+         r"(?:executing|running) @(?P<arg>\w+)$", untestable(INTERNAL)),
+    Rule("internal-error", "", r"^(?:an? )?internal error\b.*$", untestable(INTERNAL)),
+    Rule("already-exists-same", "", r"^an? \w+ with the same @\w+(?:,? (?:and )?@\w+)* "
+         r"already exists$", untestable(NEEDS_STATE)),
+    Rule("already-exists-overlapping", "", r"^an? \w+ (?:for @\w+ )?already exists (?:that|"
+         r"which) (?:intersects|overlaps)\b.*$", untestable(NEEDS_STATE)),
     Rule("", "", r"^.*\b(?:hardware|host|device|platform)\b.*$",
          untestable("depends on the host platform (hardware virtualization support)")),
     Rule("", "", r"^.*\b(?:already|thread|paused|deadline|pending|canceled|executing|executed|"
@@ -340,6 +369,16 @@ ERROR_RULES = [
          untestable("holds only for some values of another argument: needs a hand-written test")),
 ]
 _COMPILED = [(re.compile(rule.pattern), rule) for rule in ERROR_RULES]
+
+# A specific condition -> the generic condition it is an instance of. A hand-written test of the
+# specific one (for the same call, status and subject argument) also covers a page that states
+# only the generic one: a test that gets ZX_ERR_BAD_STATE from zx_vcpu_resume on a thread that
+# did not create the VCPU shows that "*handle* is in a bad state" gives ZX_ERR_BAD_STATE.
+INSTANCE_OF = {
+    "wrong-thread": "bad-state",
+    "not-paused": "bad-state",
+    "already-exists-same": "already-exists-overlapping",
+}
 
 
 def _subject_fits(rule, arg):
