@@ -327,7 +327,8 @@ ERROR_RULES = [
     # Conditions on an object's state: only a hand-written test can put the object in that
     # state. A specific state is an instance of the generic one (INSTANCE_OF).
     Rule("bad-state", "handle", A + IS + r" (?:in (?:an?|the) (?:bad|invalid|wrong) state|"
-         r"not in (?:an?|the) (?:valid|suitable|usable|proper) state)\b.*$",
+         r"not in (?:an?|the) (?:(?:valid|suitable|usable|proper) state|state (?:where|that|"
+         r"which|to|in which)))\b.*$",
          untestable(GENERIC_STATE)),
     Rule("wrong-thread", "handle",
          r"^(?=.*\bthreads?\b)(?=.*\b(?:not|another|other|different)\b)(?=.*\bcreat\w*\b)"

@@ -213,6 +213,7 @@ STATE_CONDITIONS = {
     # condition (ERRORS text after the status) -> meaning tag; none gives a row (a guest test can)
     "**ZX_ERR_BAD_STATE** *handle* is in a bad state, and can not be used.": "bad-state",
     "**ZX_ERR_BAD_STATE** *handle* is not in a valid state for this call.": "bad-state",
+    "**ZX_ERR_BAD_STATE** *handle* is not in a state where it can be used.": "bad-state",
     "**ZX_ERR_BAD_STATE** The current thread is not the one that created *handle*.":
         "wrong-thread",
     "**ZX_ERR_BAD_STATE** *handle* was created on another thread.": "wrong-thread",
