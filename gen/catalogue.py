@@ -48,6 +48,7 @@ _FOLDS = [
     (r"^(@\w+) (is|are) non-null and (?:an )?invalid pointers?$", r"\1 \2 an invalid pointer "
      "other than null"),
     (r"^(@\w+) (?:parameter|argument|handle|address|value) (?=is|are|does|do|has|lacks)", r"\1 "),
+    (r"^the (?:buffer |output )?(?:length|size) (?=@)", ""),   # "the buffer length *n* is ..."
     (r"^(@\w+) (?:is|are) a valid handle but (?:is )?not ", r"\1 is not "),
     (r"\bisn't\b", "is not"), (r"\baren't\b", "are not"), (r"\bdoesn't\b", "does not"),
     (r"\bdon't\b", "do not"), (r"\bnon-zero\b", "nonzero"),
@@ -289,7 +290,11 @@ ERROR_RULES = [
     Rule("beyond-end", "integer", A + r"(?:plus|\+) @(?P<other>\w+) (?P<how>overflows|wraps "
          r"around|is greater than the size of|is beyond the end of|exceeds the size of|is out of "
          r"the bounds of)\b.*$", beyond_end),
-    Rule("too-small", "integer", A + r"is (?:too small|smaller than)\b.*$", too_small),
+    Rule("too-small", "integer", A + IS + r" (?:too small|smaller than|not (?:large|big) "
+         r"enough)\b.*$", too_small),
+    # "the provided buffer is not large enough": the size argument that goes with *buffer*.
+    Rule("too-small", "integer", r"^(?:.* )?(?:the )?(?:provided |given |output )?"
+         r"(?P<buf>buffer) (?:is|was) (?:too small|not (?:large|big) enough)\b.*$", too_small),
     Rule("too-large", "integer", A + r"is too (?:large|big)\b[\w ]*$", too_large),
     Rule("size-mismatch", "integer",
          A + r"(?:is not|does not match|is not equal to|does not equal) (?:the )?(?:expected )?"
@@ -399,6 +404,17 @@ def _owner_of_constants(clause, text):
     return owners.pop() if len(owners) == 1 else ""
 
 
+def _size_of(proto, pointer):
+    """The integer argument giving the size of the pointer argument named `pointer`: the one
+    right after it, when its name says it is a size (buffer, buffer_size / len / num_bytes)."""
+    names = [a.name for a in proto.args]
+    if pointer not in names or names.index(pointer) + 1 == len(names):
+        return ""
+    after = proto.args[names.index(pointer) + 1]
+    sized = re.search(r"(?:^|_)(?:size|len|length|count|num_bytes)$", after.name)
+    return after.name if sized and not after.pointer and not after.is_handle else ""
+
+
 @dataclass(frozen=True)
 class Meaning:
     tag: str
@@ -417,6 +433,8 @@ def understand(clause, proto, misfits=None):
         if not match:
             continue
         groups = match.groupdict(default="")
+        if not groups.get("arg") and groups.get("buf"):
+            groups["arg"] = _size_of(proto, groups["buf"])
         if not groups.get("arg") and groups.get("set"):
             groups["arg"] = _owner_of_constants(clause, groups["set"])
         arg = proto.arg(groups["arg"]) if groups.get("arg") else None

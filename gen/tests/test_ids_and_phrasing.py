@@ -135,6 +135,13 @@ CONSTRUCTIONS = {
     "non-null but invalid pointers": (
         "**ZX_ERR_INVALID_ARGS** *actual* is non-null and an invalid pointer.",
         [("READONLY_POINTER", "actual", "", 0), ("UNMAPPED_POINTER", "actual", "", 0)]),
+    "the buffer is not large enough (its size argument)": (
+        "**ZX_ERR_BUFFER_TOO_SMALL** The *kind* gives a fixed number of records, but the provided "
+        "buffer is not large enough for them.",
+        [("OFFSET", "buffer_size", "", -1), ("VALUE", "buffer_size", "", 0)]),
+    "the buffer length named before the argument": (
+        "**ZX_ERR_BUFFER_TOO_SMALL** the buffer length *buffer_size* is too small for *kind*.",
+        [("OFFSET", "buffer_size", "", -1), ("VALUE", "buffer_size", "", 0)]),
     "undefined bits set": (
         "**ZX_ERR_INVALID_ARGS** *options* has an undefined bit set.",
         [("VALUE", "options", "", 0xFFFFFFFF)]),
