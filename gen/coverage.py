@@ -17,8 +17,8 @@ written against. What that was is recorded, per cited id, in <guest tests>/cited
   unknown     neither a clause nor a record: an error (a typo)
 A credited cover also credits each clause of its call that states its condition generically
 ("*vcpu* is in a bad state" for a test of "the calling thread is not the one that created
-*vcpu*"). Credit never moves to a clause of another meaning. `zxgen.py covers --accept` records the
-current meaning of every cited clause (after a person has checked the stale ones).
+*vcpu*"). Credit never moves to a clause of another meaning. `zxgen.py covers --accept`
+records the current meaning of every cited clause (after a person has checked the stale ones).
 """
 import glob
 import json
@@ -215,7 +215,7 @@ def stale_report(resolutions):
         elif r.state == "generalised":
             lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: gone, but the "
                          f"page states its condition generically at {r.clause.id}: credited "
-                         "there (the test checks one instance of it)")
+                         "there (the test checks one instance of it); cite that id")
         elif r.state == "reread":
             moved = f"; cite {r.clause.id}" if r.clause.id != c.clause_id else ""
             lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: same words, read "
