@@ -476,6 +476,9 @@ def required_rights_meaning(clause, proto):
     canon = clause.canon
     if re.match(r"^@\w+ must have resource kind\b", canon):
         raise NotTestable(OTHER_RSRC)
+    if re.match(r"^(?:the )?caller(?:s)? job policy must allow\b", canon):
+        raise NotTestable("needs a job whose policy forbids it, and the API under test has no "
+                          "jobs")
     if re.match(r"^(?:if|when)\b", canon):
         raise NotTestable("holds only for some values of another argument: needs a hand-written "
                           "test")

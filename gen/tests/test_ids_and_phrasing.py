@@ -335,6 +335,15 @@ def test_rights_section_merges_with_errors_into_one_row_per_fault(tmp_path):
     assert ids == {"zx_demo_call.REQUIRED_RIGHTS.handle", "zx_demo_call.REQUIRED_RIGHTS.port_handle"}
 
 
+def test_a_job_policy_requirement_says_why_it_has_no_row(tmp_path):
+    spec, rows, outcomes = demo_rows(tmp_path, "**ZX_ERR_BAD_HANDLE** *handle* is an invalid "
+                                     "handle.", rights="Caller job policy must allow "
+                                     "**ZX_POL_NEW_EVENT**.", dialect="sentence-case")
+    (clause,) = [c for c in spec.clauses if c.section == "REQUIRED_RIGHTS"]
+    assert "has no jobs" in outcomes[clause.id].reason
+    assert faults(rows) == [("BAD_HANDLE", "handle", "", 0)]
+
+
 @pytest.mark.parametrize("text", ["None.", "TODO(someone): write this."])
 def test_rights_placeholders_are_not_clauses(tmp_path, text):
     spec, _, _ = demo_rows(tmp_path, "**ZX_ERR_BAD_HANDLE** *handle* is an invalid handle.",
