@@ -173,8 +173,12 @@ def _resolve_ids(covers, specs, record, by_call):
             out.append(Resolution(cover, "renamed", same_meaning[0], old_text,
                                   same_meaning[0].text))
             continue
-        same_words = [c for c in by_call.get(call, []) if c.text == old_text]
-        if len(same_words) == 1:  # read with another meaning, so given another id
+        # The same words in the same section (and, for ERRORS, with the same status), read with
+        # another meaning by a newer generator, so given another id.
+        kept = ".".join(cover.clause_id.split(".")[:3 if section == "ERRORS" else 2]) + "."
+        same_words = [c for c in by_call.get(call, [])
+                      if c.id.startswith(kept) and c.text == old_text]
+        if len(same_words) == 1:
             out.append(Resolution(cover, "reread", same_words[0], old_text, same_words[0].text))
             continue
         near = _nearest([c for c in by_call.get(call, []) if c.section == section], signature)

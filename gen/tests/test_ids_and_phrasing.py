@@ -308,6 +308,12 @@ def test_a_cover_whose_words_get_a_new_meaning_and_id_is_reread_not_stale(tmp_pa
     assert status == 0 and "STALE" not in out, out
     assert f"cites {old_id}: same words, read with another meaning by this generator; cite " \
            f"{new_id}" in out
+    # The same words under another status are another condition: stale, not reread.
+    page = spec_dir / "zx_vcpu_resume.md"
+    page.write_text(page.read_text().replace("**ZX_ERR_BAD_STATE** The calling thread",
+                                             "**ZX_ERR_ACCESS_DENIED** The calling thread"))
+    status, out = run("--spec-dir", str(spec_dir), "covers", "--guest-tests", str(tests), *pages)
+    assert "STALE COVERS" in out and f"cites {old_id} (gone)" in out, out
 
 
 # --- Rights sections ---------------------------------------------------------------------------
