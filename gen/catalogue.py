@@ -48,6 +48,7 @@ _FOLDS = [
     (r"^(@\w+) (is|are) non-null and (?:an )?invalid pointers?$", r"\1 \2 an invalid pointer "
      "other than null"),
     (r"^(@\w+) (?:parameter|argument|handle|address|value) (?=is|are|does|do|has|lacks)", r"\1 "),
+    (r"^the (?:buffer |output )?(?:length|size) (?=@)", ""),   # "the buffer length *n* is ..."
     (r"^(@\w+) (?:is|are) a valid handle but (?:is )?not ", r"\1 is not "),
     (r"\bisn't\b", "is not"), (r"\baren't\b", "are not"), (r"\bdoesn't\b", "does not"),
     (r"\bdon't\b", "do not"), (r"\bnon-zero\b", "nonzero"),
@@ -231,6 +232,11 @@ class Rule:
 
 NEEDS_STATE = ("depends on object state or on running a guest: needs a hand-written test "
                "(ZXC_COVERS)")
+GENERIC_STATE = ("depends on the object's state: needs a hand-written test; a test that gets this "
+                 "status from a specific bad state of the same handle covers it")
+NEEDS_CANCEL = ("needs a VCPU whose execution is canceled (by zx_vcpu_kick, or by killing its "
+                "thread), which the API under test cannot do: needs a hand-written test")
+INTERNAL = "an implementation's internal failure: no input provokes it by design"
 A = r"^@(?P<arg>\w+) "
 N = r"(?P<n>0x[0-9a-f]+|\d+|\$ZX_\w+)"  # a number or a constant from include/
 IS = r"(?:is|are)"
@@ -248,7 +254,8 @@ ERROR_RULES = [
          A + r"(?:is not|are not) (?:a resource )?(?:of\b|resource kind\b).*$",
          untestable(OTHER_RSRC)),
     Rule("wrong-type", "handle",
-         A + IS + r" not (?:a handle to )?(?:an? )?(?!valid\b)[\w ]+?(?: handles?| objects?)?$",
+         A + IS + r" not (?:a handle to )?(?:an? )?(?!valid\b|in (?:an?|the) )[\w ]+?"
+         r"(?: handles?| objects?)?$",
          wrong_type),
     Rule("invalid-pointer", "pointer",
          A + IS + r" (?:an invalid|not an? valid|a bad|invalid|not valid) pointers?"
@@ -283,7 +290,11 @@ ERROR_RULES = [
     Rule("beyond-end", "integer", A + r"(?:plus|\+) @(?P<other>\w+) (?P<how>overflows|wraps "
          r"around|is greater than the size of|is beyond the end of|exceeds the size of|is out of "
          r"the bounds of)\b.*$", beyond_end),
-    Rule("too-small", "integer", A + r"is (?:too small|smaller than)\b.*$", too_small),
+    Rule("too-small", "integer", A + IS + r" (?:too small|smaller than|not (?:large|big) "
+         r"enough)\b.*$", too_small),
+    # "the provided buffer is not large enough": the size argument that goes with *buffer*.
+    Rule("too-small", "integer", r"^(?:.* )?(?:the )?(?:provided |given |output )?"
+         r"(?P<buf>buffer) (?:is|was) (?:too small|not (?:large|big) enough)\b.*$", too_small),
     Rule("too-large", "integer", A + r"is too (?:large|big)\b[\w ]*$", too_large),
     Rule("size-mismatch", "integer",
          A + r"(?:is not|does not match|is not equal to|does not equal) (?:the )?(?:expected )?"
@@ -318,6 +329,30 @@ ERROR_RULES = [
          r"^.*\b(?:range|region)\b.*\b(?:outside|out of)\b.*\baddress space\b.*$",
          untestable("depends on the size of the address space of *kind*: needs a hand-written "
                     "test")),
+    # Conditions on an object's state: only a hand-written test can put the object in that
+    # state. A specific state is an instance of the generic one (INSTANCE_OF).
+    Rule("bad-state", "handle", A + IS + r" (?:in (?:an?|the) (?:bad|invalid|wrong) state|"
+         r"not in (?:an?|the) (?:(?:valid|suitable|usable|proper) state|state (?:where|that|"
+         r"which|to|in which)))\b.*$",
+         untestable(GENERIC_STATE)),
+    Rule("wrong-thread", "handle",
+         r"^(?=.*\bthreads?\b)(?=.*\b(?:not|another|other|different)\b)(?=.*\bcreat\w*\b)"
+         r".*?@(?P<arg>\w+)\b.*$", untestable(NEEDS_STATE)),
+    Rule("not-paused", "handle",
+         r"^(?:the )?(?:execution of )?@(?P<arg>\w+) (?:is (?:currently |still )?(?:running|"
+         r"executing|not paused|not stopped)|has not (?:been )?paused)\b.*$",
+         untestable(NEEDS_STATE)),
+    Rule("canceled", "handle", r"^(?:the )?execution of @(?P<arg>\w+) (?:was|is|has been) "
+         r"canceled\b.*$", untestable(NEEDS_CANCEL)),
+    Rule("canceled", "handle", A + r"(?:execution )?(?:was|is|has been) canceled\b.*$",
+         untestable(NEEDS_CANCEL)),
+    Rule("internal-error", "handle", r"^there (?:was|is) an? (?:internal )?error (?:while )?"
+         r"(?:executing|running) @(?P<arg>\w+)$", untestable(INTERNAL)),
+    Rule("internal-error", "", r"^(?:an? )?internal error\b.*$", untestable(INTERNAL)),
+    Rule("already-exists-same", "", r"^an? \w+ with the same @\w+(?:,? (?:and )?@\w+)* "
+         r"already exists$", untestable(NEEDS_STATE)),
+    Rule("already-exists-overlapping", "", r"^an? \w+ (?:for @\w+ )?already exists (?:that|"
+         r"which) (?:intersects|overlaps)\b.*$", untestable(NEEDS_STATE)),
     Rule("", "", r"^.*\b(?:hardware|host|device|platform)\b.*$",
          untestable("depends on the host platform (hardware virtualization support)")),
     Rule("", "", r"^.*\b(?:already|thread|paused|deadline|pending|canceled|executing|executed|"
@@ -341,6 +376,16 @@ ERROR_RULES = [
 ]
 _COMPILED = [(re.compile(rule.pattern), rule) for rule in ERROR_RULES]
 
+# A specific condition -> the generic condition it is an instance of. A hand-written test of the
+# specific one (for the same call, status and subject argument) also covers a page that states
+# only the generic one: a test that gets ZX_ERR_BAD_STATE from zx_vcpu_resume on a thread that
+# did not create the VCPU shows that "*handle* is in a bad state" gives ZX_ERR_BAD_STATE.
+INSTANCE_OF = {
+    "wrong-thread": "bad-state",
+    "not-paused": "bad-state",
+    "already-exists-same": "already-exists-overlapping",
+}
+
 
 def _subject_fits(rule, arg):
     if not rule.subject:
@@ -357,6 +402,17 @@ def _owner_of_constants(clause, text):
     families = {name.rsplit("_", 1)[0] for name in re.findall(r"\$(ZX_\w+)", text)}
     owners = {arg for arg, family in clause.constant_families if family in families}
     return owners.pop() if len(owners) == 1 else ""
+
+
+def _size_of(proto, pointer):
+    """The integer argument giving the size of the pointer argument named `pointer`: the one
+    right after it, when its name says it is a size (buffer, buffer_size / len / num_bytes)."""
+    names = [a.name for a in proto.args]
+    if pointer not in names or names.index(pointer) + 1 == len(names):
+        return ""
+    after = proto.args[names.index(pointer) + 1]
+    sized = re.search(r"(?:^|_)(?:size|len|length|count|num_bytes)$", after.name)
+    return after.name if sized and not after.pointer and not after.is_handle else ""
 
 
 @dataclass(frozen=True)
@@ -377,6 +433,8 @@ def understand(clause, proto, misfits=None):
         if not match:
             continue
         groups = match.groupdict(default="")
+        if not groups.get("arg") and groups.get("buf"):
+            groups["arg"] = _size_of(proto, groups["buf"])
         if not groups.get("arg") and groups.get("set"):
             groups["arg"] = _owner_of_constants(clause, groups["set"])
         arg = proto.arg(groups["arg"]) if groups.get("arg") else None
@@ -418,6 +476,9 @@ def required_rights_meaning(clause, proto):
     canon = clause.canon
     if re.match(r"^@\w+ must have resource kind\b", canon):
         raise NotTestable(OTHER_RSRC)
+    if re.match(r"^(?:the )?caller(?:s)? job policy must allow\b", canon):
+        raise NotTestable("needs a job whose policy forbids it, and the API under test has no "
+                          "jobs")
     if re.match(r"^(?:if|when)\b", canon):
         raise NotTestable("holds only for some values of another argument: needs a hand-written "
                           "test")

@@ -17,6 +17,9 @@ A clause's signature is its meaning, independent of wording details and of argum
 the catalogue's meaning (tag, subject's position, constants) when it understands the clause,
 else the set of its stemmed content words with arguments by position. A cover is stale when
 the signature it was written against differs from the clause's signature now (coverage.py).
+A test of a specific condition also covers a clause that states it generically (is_instance):
+"the calling thread is not the thread that created *vcpu*" is an instance of "*vcpu* is in a
+bad state", for the same call, status and argument.
 """
 import re
 
@@ -106,6 +109,22 @@ def _meaning_key(clause, proto):
         return arg.name, (f"REQUIRED_RIGHTS|@{_position(clause, arg.name)}|{' '.join(types)}|"
                           f"{' '.join(sorted(rights))}")
     return None
+
+
+def _understood_error(signature):
+    """"ERRORS|status|tag|@position|constants" -> (status, tag, position), or None for a
+    condition the catalogue did not understand (its signature is its words)."""
+    parts = signature.split("|")
+    return tuple(parts[1:4]) if parts[0] == "ERRORS" and len(parts) == 5 else None
+
+
+def is_instance(specific, generic):
+    """Does the condition with signature `specific` make the one with signature `generic` hold?
+    Only when the catalogue says the first is an instance of the second (catalogue.INSTANCE_OF),
+    for the same status and the same subject argument."""
+    a, b = _understood_error(specific), _understood_error(generic)
+    return (a is not None and b is not None and a[0] == b[0] and a[2] == b[2]
+            and catalogue.INSTANCE_OF.get(a[1]) == b[1])
 
 
 def assign_ids(spec):

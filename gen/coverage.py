@@ -7,13 +7,18 @@ written against. What that was is recorded, per cited id, in <guest tests>/cited
   renamed     the id is gone, but exactly one clause of the call has the recorded meaning (an
               argument renamed, a page of another dialect): credited; cite the new id
   unrecorded  the id names a clause, but no meaning was recorded for it: credited; record it
-  reread      the id names a clause with the recorded words, but the generator now reads
-              another meaning in them (a catalogue rule was added): credited; record it
+  reread      the id (or, if it is gone, exactly one clause of the call) has the recorded
+              words, but the generator now reads another meaning in them (a catalogue rule was
+              added): credited; record it (and cite the new id)
   changed     the id names a clause whose meaning changed: STALE, not credited
   gone        no clause has the id nor the recorded meaning: STALE, not credited
+  generalised the id is gone, but the page states the test's condition generically (a clause
+              the recorded meaning is an instance of: clause_ids.is_instance): credited there
   unknown     neither a clause nor a record: an error (a typo)
-Credit never moves to a clause of another meaning. `zxgen.py covers --accept` records the
-current meaning of every cited clause (after a person has checked the stale ones).
+A credited cover also credits each clause of its call that states its condition generically
+("*vcpu* is in a bad state" for a test of "the calling thread is not the one that created
+*vcpu*"). Credit never moves to a clause of another meaning. `zxgen.py covers --accept`
+records the current meaning of every cited clause (after a person has checked the stale ones).
 """
 import glob
 import json
@@ -21,12 +26,13 @@ import os
 import re
 from dataclasses import dataclass
 
+from clause_ids import is_instance
 from diagnostics import Diagnostic
 
 COVERS_RE = re.compile(r'\bZXC_COVERS\s*\(\s*"([^"]*)"\s*\)')
 TEST_RE = re.compile(r"\bZXC_TEST\s*\(\s*(\w+)\s*\)")
 RECORD_NAME = "cited_clauses.txt"
-CREDITED = ("ok", "renamed", "unrecorded", "reread")
+CREDITED = ("ok", "renamed", "unrecorded", "reread", "generalised")
 RECORD_HEADER = """\
 # Clauses cited by ZXC_COVERS in this folder's tests, with the meaning (signature) and text they
 # had when the tests were written. Written by `make accept-covers` (gen/zxgen.py covers --accept);
@@ -49,6 +55,7 @@ class Resolution:
     clause: object = None     # the clause credited (ok, renamed, unrecorded) or now at the id
     old_text: str = ""
     new_text: str = ""
+    generic: tuple = ()       # clauses stating the cover's condition generically (credited too)
 
     @property
     def credited(self):
@@ -124,8 +131,28 @@ def _nearest(clauses, signature):
 
 def resolve(covers, specs, record):
     """-> [Resolution], one per cover, in the order of the covers."""
-    by_id = {c.id: c for s in specs for c in s.clauses}
     by_call = {s.call: s.clauses for s in specs}
+    out = []
+    for resolution in _resolve_ids(covers, specs, record, by_call):
+        _credit_generic(resolution, record, by_call)
+        out.append(resolution)
+    return out
+
+
+def _credit_generic(r, record, by_call):
+    """The clauses of the cover's call that its condition is an instance of; a gone cover whose
+    condition the page now states only generically is credited there."""
+    if r.state in ("changed", "unknown"):
+        return
+    signature = r.clause.signature if r.clause else record[r.cover.clause_id][0]
+    call = r.cover.clause_id.split(".")[0]
+    r.generic = tuple(c for c in by_call.get(call, []) if is_instance(signature, c.signature))
+    if r.state == "gone" and r.generic:
+        r.state, r.clause, r.new_text = "generalised", r.generic[0], r.generic[0].text
+
+
+def _resolve_ids(covers, specs, record, by_call):
+    by_id = {c.id: c for s in specs for c in s.clauses}
     out = []
     for cover in covers:
         clause = by_id.get(cover.clause_id)
@@ -146,6 +173,14 @@ def resolve(covers, specs, record):
             out.append(Resolution(cover, "renamed", same_meaning[0], old_text,
                                   same_meaning[0].text))
             continue
+        # The same words in the same section (and, for ERRORS, with the same status), read with
+        # another meaning by a newer generator, so given another id.
+        kept = ".".join(cover.clause_id.split(".")[:3 if section == "ERRORS" else 2]) + "."
+        same_words = [c for c in by_call.get(call, [])
+                      if c.id.startswith(kept) and c.text == old_text]
+        if len(same_words) == 1:
+            out.append(Resolution(cover, "reread", same_words[0], old_text, same_words[0].text))
+            continue
         near = _nearest([c for c in by_call.get(call, []) if c.section == section], signature)
         now = (f"(no clause has this id or this meaning; nearest: {near.id}: {near.text})"
                if near else "(no clause has this id or this meaning)")
@@ -163,7 +198,8 @@ def unknown_covers(resolutions):
 def stale_report(resolutions):
     """Text naming each cover that is not simply ok, stale ones first; "" when all are ok."""
     stale = [r for r in resolutions if r.state in ("changed", "gone")]
-    notes = [r for r in resolutions if r.state in ("renamed", "unrecorded", "reread")]
+    notes = [r for r in resolutions if r.state in ("renamed", "unrecorded", "reread",
+                                                   "generalised")]
     lines = []
     if stale:
         lines.append(f"STALE COVERS: {len(stale)} (their tests still run, but credit no clause "
@@ -180,9 +216,14 @@ def stale_report(resolutions):
         if r.state == "renamed":
             lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: same meaning now "
                          f"at {r.clause.id}; cite that id")
+        elif r.state == "generalised":
+            lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: gone, but the "
+                         f"page states its condition generically at {r.clause.id}: credited "
+                         "there (the test checks one instance of it); cite that id")
         elif r.state == "reread":
+            moved = f"; cite {r.clause.id}" if r.clause.id != c.clause_id else ""
             lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: same words, read "
-                         "with another meaning by this generator: make accept-covers")
+                         f"with another meaning by this generator{moved}: make accept-covers")
         else:
             lines.append(f"  {c.path}:{c.line}: {c.test} cites {c.clause_id}: meaning not "
                          "recorded yet: make accept-covers")
@@ -193,7 +234,8 @@ def summarise(specs, outcomes, resolutions):
     guest = {}
     for r in resolutions:
         if r.credited:
-            guest.setdefault(r.clause.id, []).append(f"{r.cover.path}:{r.cover.line}")
+            for clause in {r.clause.id: r.clause, **{c.id: c for c in r.generic}}.values():
+                guest.setdefault(clause.id, []).append(f"{r.cover.path}:{r.cover.line}")
     calls = []
     for spec in sorted(specs, key=lambda s: s.call):
         entry = {"call": spec.call, "page": spec.page.path, "clauses": 0, "table": 0, "guest": 0,

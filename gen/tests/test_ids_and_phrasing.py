@@ -135,6 +135,13 @@ CONSTRUCTIONS = {
     "non-null but invalid pointers": (
         "**ZX_ERR_INVALID_ARGS** *actual* is non-null and an invalid pointer.",
         [("READONLY_POINTER", "actual", "", 0), ("UNMAPPED_POINTER", "actual", "", 0)]),
+    "the buffer is not large enough (its size argument)": (
+        "**ZX_ERR_BUFFER_TOO_SMALL** The *kind* gives a fixed number of records, but the provided "
+        "buffer is not large enough for them.",
+        [("OFFSET", "buffer_size", "", -1), ("VALUE", "buffer_size", "", 0)]),
+    "the buffer length named before the argument": (
+        "**ZX_ERR_BUFFER_TOO_SMALL** the buffer length *buffer_size* is too small for *kind*.",
+        [("OFFSET", "buffer_size", "", -1), ("VALUE", "buffer_size", "", 0)]),
     "undefined bits set": (
         "**ZX_ERR_INVALID_ARGS** *options* has an undefined bit set.",
         [("VALUE", "options", "", 0xFFFFFFFF)]),
@@ -209,6 +216,106 @@ def test_a_resource_not_of_a_kind_is_understood_and_says_why_it_has_no_row(tmp_p
     assert any(c.id.endswith("ACCESS_DENIED.handle-not-of-kind") for c in spec.clauses)
 
 
+STATE_CONDITIONS = {
+    # condition (ERRORS text after the status) -> meaning tag; none gives a row (a guest test can)
+    "**ZX_ERR_BAD_STATE** *handle* is in a bad state, and can not be used.": "bad-state",
+    "**ZX_ERR_BAD_STATE** *handle* is not in a valid state for this call.": "bad-state",
+    "**ZX_ERR_BAD_STATE** *handle* is not in a state where it can be used.": "bad-state",
+    "**ZX_ERR_BAD_STATE** The current thread is not the one that created *handle*.":
+        "wrong-thread",
+    "**ZX_ERR_BAD_STATE** *handle* was created on another thread.": "wrong-thread",
+    "**ZX_ERR_BAD_STATE** *handle* is still running.": "not-paused",
+    "**ZX_ERR_BAD_STATE** The execution of *handle* has not been paused.": "not-paused",
+    "**ZX_ERR_CANCELED** *handle* execution was canceled while it waited.": "canceled",
+    "**ZX_ERR_CANCELED** execution of *handle* was canceled by another call.": "canceled",
+    "**ZX_ERR_INTERNAL** There was an error executing *handle*.": "internal-error",
+    "**ZX_ERR_ALREADY_EXISTS** A trap with the same *kind* and *addr* already exists.":
+        "already-exists-same",
+    "**ZX_ERR_ALREADY_EXISTS** A trap for *kind* already exists that overlaps *addr* and *size*.":
+        "already-exists-overlapping",
+}
+
+
+@pytest.mark.parametrize("condition", sorted(STATE_CONDITIONS))
+def test_state_conditions_are_understood_and_need_a_guest_test(tmp_path, condition):
+    spec, rows, outcomes = demo_rows(tmp_path, condition, dialect="sentence-case")
+    (clause,) = [c for c in spec.clauses if c.section == "ERRORS"]
+    assert catalogue.understand(clause, spec.prototype).tag == STATE_CONDITIONS[condition]
+    assert faults(rows) == [] and outcomes[clause.id].reason
+
+
+def _resume_page_with(spec_dir, extra_errors):
+    page = spec_dir / "zx_vcpu_resume.md"
+    page.write_text(page.read_text().replace("## ERRORS\n", "## ERRORS\n\n" + extra_errors, 1))
+
+
+def _credited(tmp_path, spec_dir, tests):
+    pages = sorted(str(p) for p in spec_dir.glob("*.md"))
+    status, out = run("--spec-dir", str(spec_dir), "coverage", "--coverage-json",
+                      str(tmp_path / "c.json"), "--guest-tests", str(tests), *pages)
+    assert status == 0, out
+    return coverage.json.load(open(tmp_path / "c.json"))["guest_tests"], out
+
+
+def test_a_specific_state_test_covers_the_generic_condition_of_its_call_and_status(tmp_path):
+    spec_dir, tests = copy_project(tmp_path)
+    # threads.c checks BAD_STATE from zx_vcpu_resume on a thread that did not create *vcpu*.
+    _resume_page_with(spec_dir, "**ZX_ERR_BAD_STATE** *vcpu* is in a bad state.\n\n"
+                                "**ZX_ERR_INTERNAL** *vcpu* is in a bad state.\n\n"
+                                "**ZX_ERR_BAD_STATE** *packet* is in a bad state.\n\n")
+    credited, _ = _credited(tmp_path, spec_dir, tests)
+    assert "zx_vcpu_resume.ERRORS.BAD_STATE.vcpu-wrong-thread" in credited
+    assert "zx_vcpu_resume.ERRORS.BAD_STATE.vcpu-bad-state" in credited
+    # Another status, another argument, another call: not what the test checks.
+    assert "zx_vcpu_resume.ERRORS.INTERNAL.vcpu-bad-state" not in credited
+    assert "zx_vcpu_resume.ERRORS.BAD_STATE.packet-bad-state" not in credited
+    assert "zx_vcpu_interrupt.ERRORS.BAD_STATE.vcpu-bad-state" not in credited
+    # The generic condition does not make the specific one hold: a test of "in a bad state"
+    # alone would not cover "the calling thread is not ...".
+    assert not clause_ids_is_instance("bad-state", "wrong-thread")
+
+
+def clause_ids_is_instance(specific_tag, generic_tag):
+    from clause_ids import is_instance
+    return is_instance(f"ERRORS|ZX_ERR_BAD_STATE|{specific_tag}|@0|",
+                       f"ERRORS|ZX_ERR_BAD_STATE|{generic_tag}|@0|")
+
+
+def test_a_generic_state_credits_nothing_without_a_test_of_that_status(tmp_path):
+    spec_dir, tests = copy_project(tmp_path)
+    page = spec_dir / "zx_vcpu_interrupt.md"
+    page.write_text(page.read_text().replace("## ERRORS\n", "## ERRORS\n\n**ZX_ERR_BAD_STATE** "
+                                             "*vcpu* is in a bad state.\n", 1))
+    credited, out = _credited(tmp_path, spec_dir, tests)
+    assert "zx_vcpu_interrupt.ERRORS.BAD_STATE.vcpu-bad-state" not in credited
+    assert "zx_vcpu_interrupt.ERRORS.BAD_STATE.vcpu-bad-state: depends on the object's state" in out
+
+
+def test_a_cover_whose_words_get_a_new_meaning_and_id_is_reread_not_stale(tmp_path):
+    """A catalogue rule added later gives a cited sentence a meaning, so a new id: the cover is
+    credited ("reread": same words) and the report names the id to cite."""
+    spec_dir, tests = copy_project(tmp_path)
+    record = tests / "cited_clauses.txt"
+    old_id, new_id = ("zx_vcpu_resume.ERRORS.BAD_STATE.calling-thread-not-thread",
+                      "zx_vcpu_resume.ERRORS.BAD_STATE.vcpu-wrong-thread")
+    record.write_text(record.read_text().replace(
+        new_id + "\tERRORS|ZX_ERR_BAD_STATE|wrong-thread|@0|",
+        old_id + "\tERRORS|ZX_ERR_BAD_STATE|@0 call creat not thread"))
+    threads = tests / "threads.c"
+    threads.write_text(threads.read_text().replace(new_id, old_id))
+    pages = sorted(str(p) for p in spec_dir.glob("*.md"))
+    status, out = run("--spec-dir", str(spec_dir), "covers", "--guest-tests", str(tests), *pages)
+    assert status == 0 and "STALE" not in out, out
+    assert f"cites {old_id}: same words, read with another meaning by this generator; cite " \
+           f"{new_id}" in out
+    # The same words under another status are another condition: stale, not reread.
+    page = spec_dir / "zx_vcpu_resume.md"
+    page.write_text(page.read_text().replace("**ZX_ERR_BAD_STATE** The calling thread",
+                                             "**ZX_ERR_ACCESS_DENIED** The calling thread"))
+    status, out = run("--spec-dir", str(spec_dir), "covers", "--guest-tests", str(tests), *pages)
+    assert "STALE COVERS" in out and f"cites {old_id} (gone)" in out, out
+
+
 # --- Rights sections ---------------------------------------------------------------------------
 
 def test_rights_section_merges_with_errors_into_one_row_per_fault(tmp_path):
@@ -232,6 +339,15 @@ def test_rights_section_merges_with_errors_into_one_row_per_fault(tmp_path):
     assert by_key[("WRONG_TYPE", "port_handle", "", 0)].expected == ["ZX_ERR_WRONG_TYPE"]
     ids = {c.id for c in spec.clauses if c.section == "REQUIRED_RIGHTS"}
     assert ids == {"zx_demo_call.REQUIRED_RIGHTS.handle", "zx_demo_call.REQUIRED_RIGHTS.port_handle"}
+
+
+def test_a_job_policy_requirement_says_why_it_has_no_row(tmp_path):
+    spec, rows, outcomes = demo_rows(tmp_path, "**ZX_ERR_BAD_HANDLE** *handle* is an invalid "
+                                     "handle.", rights="Caller job policy must allow "
+                                     "**ZX_POL_NEW_EVENT**.", dialect="sentence-case")
+    (clause,) = [c for c in spec.clauses if c.section == "REQUIRED_RIGHTS"]
+    assert "has no jobs" in outcomes[clause.id].reason
+    assert faults(rows) == [("BAD_HANDLE", "handle", "", 0)]
 
 
 @pytest.mark.parametrize("text", ["None.", "TODO(someone): write this."])
@@ -420,14 +536,19 @@ def test_a_page_of_another_dialect_gives_stale_covers_not_wrong_credit(tmp_path)
                       "--coverage-json", str(tmp_path / "c.json"), "--guest-tests", str(tests),
                       *pages)
     assert status == 0, out
-    assert "STALE COVERS" in out and "zx_vcpu_read_state.ERRORS.BAD_STATE" in out
+    assert "STALE COVERS" in out and "zx_vcpu_read_state.DESCRIPTION" in out
     report = coverage.json.load(open(tmp_path / "c.json"))
     credited = [k for k in report["guest_tests"] if k.startswith("zx_vcpu_read_state.")]
-    # No clause of the new page is credited to a test written for another sentence.
+    # No clause of the new page is credited to a test written for another sentence; the
+    # owner-thread test does check one instance of "is in the wrong state" (same status, same
+    # handle), so it is credited there, and says so.
     spec = load_spec(str(spec_dir / "zx_vcpu_read_state.md"))
     texts = {c.id: c.text for c in spec.clauses}
-    assert all("stopped" not in texts.get(k, "") and "wrong state" not in texts.get(k, "")
-               for k in credited), credited
+    assert all("stopped" not in texts.get(k, "") for k in credited), credited
+    assert "zx_vcpu_read_state.ERRORS.BAD_STATE.handle-bad-state" in credited
+    assert re.search(r"threads\.c:\d+: \w+ cites zx_vcpu_read_state\.ERRORS\.BAD_STATE\."
+                     r"vcpu-wrong-thread: gone, but the page states its condition generically at "
+                     r"zx_vcpu_read_state\.ERRORS\.BAD_STATE\.handle-bad-state", out), out
     rows = open(tmp_path / "t.c").read()
     assert "zx_vcpu_read_state__buffer_size__offset_plus1" in rows
 

@@ -20,9 +20,24 @@ from diagnostics import GenError  # noqa: E402
 from headers import Headers  # noqa: E402
 from tables import build_rows  # noqa: E402
 
-# The seed page as the user gave it, from the shared folder beside the checkout.
-SEED = os.environ.get("ZXC_SEED") or os.path.join(
-    os.path.dirname(ROOT), "shared", "seeds", "000_cb9f467ab03291e8.txt")
+SEED_NAME = os.path.join("shared", "seeds", "000_cb9f467ab03291e8.txt")
+
+
+def _find_seed():
+    """The seed page as the user gave it: $ZXC_SEED, else shared/seeds/ in the nearest folder
+    above the checkout that has it (a worktree may sit deeper than the main checkout)."""
+    if os.environ.get("ZXC_SEED"):
+        return os.environ["ZXC_SEED"]
+    folder = os.path.dirname(ROOT)
+    while True:
+        if os.path.exists(os.path.join(folder, SEED_NAME)):
+            return os.path.join(folder, SEED_NAME)
+        if os.path.dirname(folder) == folder:
+            return os.path.join(os.path.dirname(ROOT), SEED_NAME)  # named when reported missing
+        folder = os.path.dirname(folder)
+
+
+SEED = _find_seed()
 INPUTS = os.path.join(HERE, "inputs")
 GOLDEN = os.path.join(HERE, "golden")
 HEADERS = Headers(os.path.join(ROOT, "include"))

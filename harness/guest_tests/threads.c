@@ -23,23 +23,23 @@ static void *call_from_other_thread(void *arg) {
 ZXC_TEST(thread_other_thread_bad_state) {
     ZXC_COVERS("zx_vcpu_create.DESCRIPTION.vcpu-bound-thread-created");
     ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.called-thread-created-vcpu");
-    ZXC_COVERS("zx_vcpu_resume.ERRORS.BAD_STATE.calling-thread-not-thread");
+    ZXC_COVERS("zx_vcpu_resume.ERRORS.BAD_STATE.vcpu-wrong-thread");
     ZXC_COVERS("zx_vcpu_read_state.DESCRIPTION.state-only-read-thread");
-    ZXC_COVERS("zx_vcpu_read_state.ERRORS.BAD_STATE.calling-thread-not-thread");
+    ZXC_COVERS("zx_vcpu_read_state.ERRORS.BAD_STATE.vcpu-wrong-thread");
     ZXC_COVERS("zx_vcpu_write_state.DESCRIPTION.state-only-written-thread");
-    ZXC_COVERS("zx_vcpu_write_state.ERRORS.BAD_STATE.calling-thread-not-thread");
+    ZXC_COVERS("zx_vcpu_write_state.ERRORS.BAD_STATE.vcpu-wrong-thread");
     struct zxc_guest g;
     struct cross_thread_calls c = {.vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(exit))};
     pthread_t thread;
     pthread_create(&thread, NULL, call_from_other_thread, &c);
     pthread_join(thread, NULL);
-    zxc_expect_status("zx_vcpu_resume.ERRORS.BAD_STATE.calling-thread-not-thread",
+    zxc_expect_status("zx_vcpu_resume.ERRORS.BAD_STATE.vcpu-wrong-thread",
                       "zx_vcpu_resume from another thread",
                       ZX_ERR_BAD_STATE, c.resume);
-    zxc_expect_status("zx_vcpu_read_state.ERRORS.BAD_STATE.calling-thread-not-thread",
+    zxc_expect_status("zx_vcpu_read_state.ERRORS.BAD_STATE.vcpu-wrong-thread",
                       "zx_vcpu_read_state from another thread",
                       ZX_ERR_BAD_STATE, c.read_state);
-    zxc_expect_status("zx_vcpu_write_state.ERRORS.BAD_STATE.calling-thread-not-thread",
+    zxc_expect_status("zx_vcpu_write_state.ERRORS.BAD_STATE.vcpu-wrong-thread",
                       "zx_vcpu_write_state from another thread",
                       ZX_ERR_BAD_STATE, c.write_state);
     /* The refused calls changed nothing: the owner thread still runs the VCPU. */

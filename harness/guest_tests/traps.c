@@ -155,8 +155,8 @@ ZXC_TEST(trap_bell_port_closed) {
 }
 
 ZXC_TEST(trap_duplicate_addresses) {
-    ZXC_COVERS("zx_guest_set_trap.ERRORS.ALREADY_EXISTS.trap-kind-addr-already");
-    const char *clause = "zx_guest_set_trap.ERRORS.ALREADY_EXISTS.trap-kind-addr-already";
+    ZXC_COVERS("zx_guest_set_trap.ERRORS.ALREADY_EXISTS.already-exists-same");
+    const char *clause = "zx_guest_set_trap.ERRORS.ALREADY_EXISTS.already-exists-same";
     struct zxc_guest g;
     zxc_guest_init(&g);
     zx_handle_t port = zxc_port_new();
