@@ -1,0 +1,23 @@
+# vmm/: zxvmm, a VMM on the zx_* calls that boots Linux (see README.md, "zxvmm"). It reaches the
+# implementation only by dlopen (default: the reference).
+VMM_BIN    := $(BUILD)/vmm/zxvmm
+VMM_SRCS   := $(wildcard vmm/*.c)
+VMM_HDRS   := $(wildcard vmm/*.h) $(wildcard include/zircon/*.h include/zircon/*/*.h)
+VMM_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -pthread
+VMM_INITRAMFS := $(BUILD)/vmm/initramfs.cpio
+
+.PHONY: vmm
+vmm: $(VMM_BIN) $(VMM_INITRAMFS) $(REF_LIB)
+
+$(VMM_BIN): $(VMM_SRCS) $(VMM_HDRS) vmm/module.mk
+	@mkdir -p $(@D)
+	$(CC) $(VMM_CFLAGS) -o $@ $(VMM_SRCS) -ldl -pthread
+
+# The guest's initramfs: busybox-static and vmm/init.
+$(VMM_INITRAMFS): vmm/init /bin/busybox vmm/module.mk
+	@mkdir -p $(@D)
+	rm -rf $(@D)/initramfs && mkdir -p $(@D)/initramfs/bin
+	cp /bin/busybox $(@D)/initramfs/bin/busybox
+	cp vmm/init $(@D)/initramfs/init
+	(cd $(@D)/initramfs && find . | cpio --quiet -o -H newc) > $@.tmp && mv $@.tmp $@
+	rm -rf $(@D)/initramfs
