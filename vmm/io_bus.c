@@ -12,11 +12,13 @@ struct io_range {
     const char *name;
     io_read_fn read;
     io_write_fn write;
+    uint64_t exits;
 };
 
 static struct io_range ranges[IO_BUS_MAX_DEVICES];
 static unsigned range_count;
 static uint8_t unowned_reported[0x10000 / 8];
+static uint64_t unowned_exits;
 
 void io_bus_register(uint16_t base, uint16_t count, const char *name, io_read_fn read,
                      io_write_fn write) {
@@ -24,10 +26,10 @@ void io_bus_register(uint16_t base, uint16_t count, const char *name, io_read_fn
         fprintf(stderr, "zxvmm: internal error: more than %d IO devices\n", IO_BUS_MAX_DEVICES);
         return;
     }
-    ranges[range_count++] = (struct io_range){base, count, name, read, write};
+    ranges[range_count++] = (struct io_range){base, count, name, read, write, 0};
 }
 
-static const struct io_range *find(uint16_t port) {
+static struct io_range *find(uint16_t port) {
     for (unsigned i = 0; i < range_count; i++)
         if (port >= ranges[i].base && port - ranges[i].base < ranges[i].count)
             return &ranges[i];
@@ -35,6 +37,7 @@ static const struct io_range *find(uint16_t port) {
 }
 
 static void report_unowned(struct machine *m, uint16_t port, const char *access) {
+    __atomic_add_fetch(&unowned_exits, 1, __ATOMIC_RELAXED);
     if (!m->verbose || (unowned_reported[port / 8] & (1u << (port % 8))))
         return;
     unowned_reported[port / 8] |= 1u << (port % 8);
@@ -43,24 +46,34 @@ static void report_unowned(struct machine *m, uint16_t port, const char *access)
 
 uint32_t io_bus_read(struct machine *m, uint16_t port, uint8_t size) {
     uint32_t all_ones = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
-    const struct io_range *range = find(port);
+    struct io_range *range = find(port);
     if (range == NULL || range->read == NULL) {
         report_unowned(m, port, "reads");
         return all_ones;
     }
     pthread_mutex_lock(&m->lock);
+    range->exits++;
     uint32_t value = range->read(m, port, size) & all_ones;
     pthread_mutex_unlock(&m->lock);
     return value;
 }
 
 void io_bus_write(struct machine *m, uint16_t port, uint8_t size, uint32_t value) {
-    const struct io_range *range = find(port);
+    struct io_range *range = find(port);
     if (range == NULL || range->write == NULL) {
         report_unowned(m, port, "writes");
         return;
     }
     pthread_mutex_lock(&m->lock);
+    range->exits++;
     range->write(m, port, size, value);
     pthread_mutex_unlock(&m->lock);
+}
+
+void io_bus_report_exits(FILE *out) {
+    for (unsigned i = 0; i < range_count; i++)
+        if (ranges[i].exits > 0)
+            fprintf(out, ", %s %llu", ranges[i].name, (unsigned long long)ranges[i].exits);
+    if (unowned_exits > 0)
+        fprintf(out, ", unowned ports %llu", (unsigned long long)unowned_exits);
 }

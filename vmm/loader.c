@@ -132,7 +132,7 @@ static bool load_vmlinux(struct machine *m, const struct file_data *f, uint8_t *
             continue;
         if (ph->p_offset + ph->p_filesz > f->size || ph->p_paddr + ph->p_memsz > m->memory_size) {
             fprintf(stderr, "zxvmm: segment %u of %s (0x%llx bytes at 0x%llx) does not fit in "
-                    "%llu MiB of memory\n", i, path, (unsigned long long)ph->p_memsz,
+                    "%llu MiB of memory; give --memory more\n", i, path, (unsigned long long)ph->p_memsz,
                     (unsigned long long)ph->p_paddr, (unsigned long long)(m->memory_size / MIB));
             return false;
         }

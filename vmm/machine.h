@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <zircon/syscalls.h>
 
 #include "layout.h"
@@ -44,6 +45,8 @@ struct machine {
     pthread_cond_t ended;
     enum guest_end end;
     bool kernel_panicked;
+    /* Exits by packet kind, for --verbose (updated atomically by the VCPU threads). */
+    uint64_t io_exits, mem_exits, startup_packets, interrupt_packets;
 };
 
 /* Ends the guest (first caller wins) and wakes main, which exits with that status. */
@@ -72,6 +75,8 @@ typedef uint32_t (*io_read_fn)(struct machine *m, uint16_t port, uint8_t size);
 typedef void (*io_write_fn)(struct machine *m, uint16_t port, uint8_t size, uint32_t value);
 void io_bus_register(uint16_t base, uint16_t count, const char *name, io_read_fn read,
                      io_write_fn write);
+/* ", name count" for each device that took IO exits, and the unowned ports. */
+void io_bus_report_exits(FILE *out);
 uint32_t io_bus_read(struct machine *m, uint16_t port, uint8_t size);
 void io_bus_write(struct machine *m, uint16_t port, uint8_t size, uint32_t value);
 

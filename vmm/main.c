@@ -226,6 +226,13 @@ int main(int argc, char **argv) {
     terminal_restore();
     fprintf(stderr, "\nzxvmm: %s; %.2f s after start, exit status %d\n", end_message,
             seconds_since(&start), end);
+    if (m->verbose) {
+        fprintf(stderr, "zxvmm: exits: %llu IO", (unsigned long long)m->io_exits);
+        io_bus_report_exits(stderr);
+        fprintf(stderr, "; %llu MEM (IO APIC); %llu STARTUP and %llu IPI packets\n",
+                (unsigned long long)m->mem_exits, (unsigned long long)m->startup_packets,
+                (unsigned long long)m->interrupt_packets);
+    }
     fflush(stdout);
     fflush(stderr);
     _exit(end); /* the VCPU threads may be inside the implementation: no clean-up */

@@ -21,3 +21,12 @@ $(VMM_INITRAMFS): vmm/init /bin/busybox vmm/module.mk
 	cp vmm/init $(@D)/initramfs/init
 	(cd $(@D)/initramfs && find . | cpio --quiet -o -H newc) > $@.tmp && mv $@.tmp $@
 	rm -rf $(@D)/initramfs
+
+# The system test: Linux with 2 VCPUs on IMPL (default: the reference), through scripts/vm-run.
+# The vmlinux and bzImage paths are resolved here, on the host, which fills the kernel cache.
+VMM_CHECK_DIR := $(BUILD)/vmm/check
+.PHONY: vmm-check
+vmm-check: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL)
+	@echo "vmm-check: zxvmm boots Linux with 2 VCPUs on $(IMPL) (via $(VMRUN))"
+	$(VMRUN) -- vmm/tests/boot-check.sh $(VMM_BIN) $(IMPL) "$$(scripts/debian-kernel vmlinux)" \
+	    $(VMM_INITRAMFS) $(VMM_CHECK_DIR)

@@ -65,11 +65,13 @@ static void start_vcpu(struct machine *m, struct vcpu *from, uint64_t id, zx_gpa
 static void handle_vcpu_packet(struct machine *m, struct vcpu *v, const zx_packet_guest_vcpu_t *p) {
     switch (p->type) {
     case ZX_PKT_GUEST_VCPU_INTERRUPT:
+        __atomic_add_fetch(&m->interrupt_packets, 1, __ATOMIC_RELAXED);
         pthread_mutex_lock(&m->lock);
         vcpu_interrupt_mask(m, p->interrupt.mask, p->interrupt.vector);
         pthread_mutex_unlock(&m->lock);
         break;
     case ZX_PKT_GUEST_VCPU_STARTUP:
+        __atomic_add_fetch(&m->startup_packets, 1, __ATOMIC_RELAXED);
         start_vcpu(m, v, p->startup.id, p->startup.entry);
         break;
     default:
@@ -133,9 +135,17 @@ static void *vcpu_thread(void *arg) {
             break;
         }
         switch (packet.type & ZX_PKT_TYPE_MASK) {
-        case ZX_PKT_TYPE_GUEST_IO: handle_io(m, v, &packet.guest_io); break;
-        case ZX_PKT_TYPE_GUEST_MEM: mmio_handle(m, v, &packet); break;
-        case ZX_PKT_TYPE_GUEST_VCPU: handle_vcpu_packet(m, v, &packet.guest_vcpu); break;
+        case ZX_PKT_TYPE_GUEST_IO:
+            __atomic_add_fetch(&m->io_exits, 1, __ATOMIC_RELAXED);
+            handle_io(m, v, &packet.guest_io);
+            break;
+        case ZX_PKT_TYPE_GUEST_MEM:
+            __atomic_add_fetch(&m->mem_exits, 1, __ATOMIC_RELAXED);
+            mmio_handle(m, v, &packet);
+            break;
+        case ZX_PKT_TYPE_GUEST_VCPU:
+            handle_vcpu_packet(m, v, &packet.guest_vcpu);
+            break;
         default:
             machine_end(m, VMM_FAILED, "VCPU %u: zx_vcpu_resume gave a packet of type %u, which "
                         "no trap of zxvmm causes", v->id, packet.type);
