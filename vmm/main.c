@@ -18,6 +18,9 @@
  * panic that reboots (so the VMM ends), and a fixed kernel address. */
 #define BASE_CMDLINE "console=ttyS0 8250.nr_uarts=1 io_delay=none pci=off panic=-1 nokaslr"
 #define DEFAULT_EXTRA_CMDLINE "quiet"
+/* Linux hands /init every bare word it does not know, then the words after "--"; this word
+ * tells vmm/init where the command starts. */
+#define INIT_COMMAND_MARK "zxvmm-command"
 
 static void usage(FILE *out) {
     fprintf(out,
@@ -101,7 +104,7 @@ static bool parse_number(const char *text, const char *option, unsigned long min
 static bool build_cmdline(char *out, size_t size, const char *extra, int argc, char **argv) {
     int used = snprintf(out, size, "%s %s", BASE_CMDLINE, extra);
     if (argc > 0)
-        used += snprintf(out + used, used < (int)size ? size - used : 0, " -- \"");
+        used += snprintf(out + used, used < (int)size ? size - used : 0, " -- " INIT_COMMAND_MARK " \"");
     for (int i = 0; i < argc; i++) {
         if (strchr(argv[i], '"') != NULL) {
             fprintf(stderr, "zxvmm: the guest command cannot contain '\"' (the kernel command "

@@ -30,7 +30,7 @@ check "the command ran to its end" 1 \
     "$(grep -c '^zxvmm-init: the command exited with status 0$' "$out/console.txt")"
 check "nproc in the guest says 2" 2 "$(grep -A1 '^zxvmm-init: running:' "$out/console.txt" | tail -n 1)"
 # /proc/interrupts: a header "CPU0 CPU1", then one count per CPU on each line.
-header=$(grep -E '^ +CPU0' "$out/console.txt" | tr -s ' ' | sed 's/^ //')
+header=$(grep -E '^ +CPU0' "$out/console.txt" | xargs)
 check "/proc/interrupts has a column for each CPU" "CPU0 CPU1" "$header"
 counts() { grep -E "^ *$1:" "$out/console.txt" | awk '{print $2, $3}'; }
 read -r timer0 timer1 <<< "$(counts LOC)"
