@@ -30,3 +30,12 @@ vmm-check: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL)
 	@echo "vmm-check: zxvmm boots Linux with 2 VCPUs on $(IMPL) (via $(VMRUN))"
 	$(VMRUN) -- vmm/tests/boot-check.sh $(VMM_BIN) $(IMPL) "$$(scripts/debian-kernel vmlinux)" \
 	    $(VMM_INITRAMFS) $(VMM_CHECK_DIR)
+
+# An interactive shell in the guest on this terminal (needs a /dev/kvm that works here: vm-run's
+# VM gives its command no terminal). CPUS and MEMORY as for zxvmm's --cpus and --memory.
+CPUS   ?= 2
+MEMORY ?= 256
+.PHONY: vmm-shell
+vmm-shell: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL)
+	$(VMM_BIN) --impl $(IMPL) --kernel "$$(scripts/debian-kernel bzimage)" --initrd $(VMM_INITRAMFS) \
+	    --cpus $(CPUS) --memory $(MEMORY)
