@@ -101,6 +101,9 @@ static zx_status_t create_vm(struct zxr_guest *guest) {
     if (guest->vm_fd < 0)
         return errno == ENOMEM ? ZX_ERR_NO_MEMORY : ZX_ERR_NOT_SUPPORTED;
     ioctl(guest->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR); /* not needed on AMD; harmless */
+    zx_status_t status = zxr_msr_setup_vm(guest->vm_fd);
+    if (status != ZX_OK)
+        return status;
     if (guest->physmem->size > 0 && set_memslot(guest, 0, 0, guest->physmem->size) != 0)
         return ZX_ERR_NO_MEMORY;
     return ZX_OK;

@@ -47,6 +47,7 @@ int zxr_kick_signal(void) { return SIGRTMAX - 2; }
 
 static void vcpu_destroy(struct zxr_object *obj) {
     struct zxr_vcpu *vcpu = (struct zxr_vcpu *)obj;
+    zxr_apic_timer_remove(vcpu);
     zxr_decoder_close(vcpu);
     if (vcpu->run != NULL)
         munmap(vcpu->run, vcpu->run_size);
@@ -98,8 +99,8 @@ static int set_start_state(struct zxr_vcpu *vcpu, zx_vaddr_t entry) {
 
 /* What every VCPU needs from /dev/kvm and that never changes: asked once per process. */
 struct kvm_facts {
-    struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID: the guest sees it (long mode needs
-                                 the LM bit there) */
+    struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID: what the guest's CPUID starts from
+                                 (long mode needs the LM bit there) */
     int run_size;
     bool sync_regs;
 };
@@ -163,10 +164,12 @@ static zx_status_t init_vcpu(struct zxr_vcpu *vcpu, uint32_t kvm_vcpu_id, zx_vad
         vcpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
         vcpu->sync_regs = true;
     }
-    if (ioctl(vcpu->fd, KVM_SET_CPUID2, kvm->cpuid) != 0 || set_start_state(vcpu, entry) != 0 ||
-        set_run_signal_mask(vcpu) != 0)
-        return ZX_ERR_INTERNAL;
-    return ZX_OK;
+    zx_status_t status = zxr_cpuid_set(vcpu, kvm->cpuid);
+    if (status == ZX_OK)
+        status = zxr_apic_init(vcpu); /* after CPUID: x2APIC mode needs its bit there */
+    if (status == ZX_OK && (set_start_state(vcpu, entry) != 0 || set_run_signal_mask(vcpu) != 0))
+        status = ZX_ERR_INTERNAL;
+    return status;
 }
 
 zx_status_t zx_vcpu_create(zx_handle_t guest, uint32_t options, zx_vaddr_t entry,
@@ -244,15 +247,7 @@ zx_status_t zx_vcpu_resume(zx_handle_t vcpu, zx_port_packet_t *packet) {
     return status;
 }
 
-zx_status_t zx_vcpu_interrupt(zx_handle_t vcpu, uint32_t vector) {
-    struct zxr_vcpu *v;
-    zx_status_t status = get_vcpu(vcpu, ZX_RIGHT_SIGNAL, &v);
-    if (status != ZX_OK)
-        return status;
-    if (vector >= 256) {
-        zxr_object_unref(&v->base);
-        return ZX_ERR_OUT_OF_RANGE;
-    }
+void zxr_vcpu_raise(struct zxr_vcpu *v, unsigned vector) {
     pthread_mutex_lock(&v->lock);
     v->pending[vector / 64] |= 1ull << (vector % 64);
     atomic_store(&v->attention, true);
@@ -264,6 +259,18 @@ zx_status_t zx_vcpu_interrupt(zx_handle_t vcpu, uint32_t vector) {
         pthread_kill(v->owner_thread, zxr_kick_signal());
     }
     pthread_mutex_unlock(&v->lock);
+}
+
+zx_status_t zx_vcpu_interrupt(zx_handle_t vcpu, uint32_t vector) {
+    struct zxr_vcpu *v;
+    zx_status_t status = get_vcpu(vcpu, ZX_RIGHT_SIGNAL, &v);
+    if (status != ZX_OK)
+        return status;
+    if (vector >= 256) {
+        zxr_object_unref(&v->base);
+        return ZX_ERR_OUT_OF_RANGE;
+    }
+    zxr_vcpu_raise(v, vector);
     zxr_object_unref(&v->base);
     return ZX_OK;
 }

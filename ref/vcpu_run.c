@@ -159,6 +159,13 @@ static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     return write ? ZX_OK : complete_with(v, ZX_OK);
 }
 
+/* An MSR that Zircon emulated (msr.c). KVM completes the access at the next entry; a VCPU
+ * that fails skips it (completed first), as other failing instructions do here. */
+static zx_status_t handle_msr(struct zxr_vcpu *v, zx_port_packet_t *packet) {
+    zx_status_t status = zxr_msr_exit(v, packet);
+    return status == ZX_OK || status == ZX_ERR_NEXT ? status : complete_with(v, status);
+}
+
 /* Returns ZX_ERR_NEXT to keep running, anything else to return from resume. */
 static zx_status_t handle_exit(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     switch (v->run->exit_reason) {
@@ -172,6 +179,9 @@ static zx_status_t handle_exit(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         return handle_io(v, packet);
     case KVM_EXIT_MMIO:
         return handle_mmio(v, packet);
+    case KVM_EXIT_X86_RDMSR:
+    case KVM_EXIT_X86_WRMSR:
+        return handle_msr(v, packet);
     case KVM_EXIT_FAIL_ENTRY:
         return ZX_ERR_BAD_STATE; /* Zircon: VM entry failure */
     case KVM_EXIT_INTERNAL_ERROR:

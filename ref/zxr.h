@@ -161,6 +161,15 @@ struct zxr_io_site {
     struct zxr_plain_io before;  /* ending just before RIP */
     struct zxr_word_record words;
 };
+/* The local x2APIC of a VCPU, as Zircon's kernel kept it (apic.c). The timer registers and
+ * the deadline are guarded by the timer lock of apic_timer.c, which the timer thread holds
+ * when it fires. */
+struct zxr_apic {
+    uint32_t lvt_timer, initial_count, divide_config;
+    uint32_t tsc_khz;            /* the guest TSC's rate: the APIC timer counts at it */
+    uint64_t deadline_ns;        /* CLOCK_MONOTONIC; 0: not armed */
+    struct zxr_vcpu *next_armed; /* the timer thread's list */
+};
 struct zxr_vcpu {
     struct zxr_object base;
     struct zxr_guest *guest; /* holds a reference */
@@ -192,11 +201,56 @@ struct zxr_vcpu {
     pthread_mutex_t lock; /* pending and wake */
     pthread_cond_t wake;  /* signalled when an interrupt is queued */
     uint64_t pending[4];  /* pending vectors, one bit each */
+    struct zxr_apic apic;
 };
 uint64_t zxr_thread_token(void);
 /* Sends the kick signal to a thread inside KVM_RUN (see vcpu.c). */
 int zxr_kick_signal(void);
 zx_status_t zxr_vcpu_run(struct zxr_vcpu *vcpu, zx_port_packet_t *packet);
+/* Marks vector pending and wakes or kicks the VCPU: the one path of zx_vcpu_interrupt, the
+ * APIC timer and self-IPIs. Any thread. */
+void zxr_vcpu_raise(struct zxr_vcpu *vcpu, unsigned vector);
+
+/* ---- msr.c: the MSRs Zircon's kernel emulated, reached through KVM's user-space MSR exits. ---- */
+/* Routes the guest's MSR accesses that Zircon did not pass through to user space. */
+zx_status_t zxr_msr_setup_vm(int vm_fd);
+/* The exit in vcpu->run (KVM_EXIT_X86_RDMSR or _WRMSR). ZX_ERR_NEXT: handled, the guest goes
+ * on (a #GP if msr.error was set); ZX_OK: *packet holds a packet for user space; anything
+ * else: the VCPU fails with that status. */
+zx_status_t zxr_msr_exit(struct zxr_vcpu *vcpu, zx_port_packet_t *packet);
+
+/* ---- apic.c: the x2APIC registers (MSRs 0x800-0x83f), the ICR and the timer registers. ---- */
+#define ZXR_X2APIC_MSR_FIRST 0x800u
+#define ZXR_X2APIC_MSR_LAST 0x83fu
+#define ZXR_MSR_APIC_BASE 0x1bu
+#define ZXR_APIC_BASE_BSP (1ull << 8)
+#define ZXR_MSR_TSC_DEADLINE 0x6e0u
+/* IA32_APIC_BASE as Zircon reports it: x2APIC on, at 0xfee00000, BSP bit for VPID 1. */
+uint64_t zxr_apic_base(const struct zxr_vcpu *vcpu);
+/* Per VCPU: APIC_BASE in KVM (CPUID's APIC bit follows it) and the TSC rate. */
+zx_status_t zxr_apic_init(struct zxr_vcpu *vcpu);
+/* Register access: ZX_ERR_NEXT with *value (read), ZX_ERR_NEXT (write done), ZX_ERR_IO for a
+ * #GP, ZX_OK with a packet (ICR), or the status the VCPU fails with. */
+zx_status_t zxr_apic_read(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t *value);
+zx_status_t zxr_apic_write(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t value,
+                           zx_port_packet_t *packet);
+zx_status_t zxr_apic_write_tsc_deadline(struct zxr_vcpu *vcpu, uint64_t tsc_deadline);
+/* Called by the timer thread, timer lock held, when vcpu's deadline has passed. */
+void zxr_apic_timer_expired_locked(struct zxr_vcpu *vcpu);
+
+/* ---- apic_timer.c: one thread for the library sleeps until the earliest armed deadline. ---- */
+void zxr_apic_timers_lock(void);
+void zxr_apic_timers_unlock(void);
+/* Arms (deadline_ns > 0, CLOCK_MONOTONIC) or disarms (0) vcpu's timer. Timer lock held. */
+void zxr_apic_timer_set_locked(struct zxr_vcpu *vcpu, uint64_t deadline_ns);
+/* Disarms the timer of a VCPU about to be destroyed. */
+void zxr_apic_timer_remove(struct zxr_vcpu *vcpu);
+uint64_t zxr_monotonic_ns(void);
+
+/* ---- cpuid.c ---- */
+struct kvm_cpuid2;
+/* The CPUID a VCPU sees: KVM's supported leaves with Zircon's edits for vcpu's APIC id. */
+zx_status_t zxr_cpuid_set(struct zxr_vcpu *vcpu, const struct kvm_cpuid2 *supported);
 /* mem_decode.c: fills inst_len, inst_buf and default_operand_size of a MEM packet for the
  * access (write or read of gpa) that just exited. */
 void zxr_decode_mem_instruction(struct zxr_vcpu *vcpu, bool write, uint64_t gpa,
