@@ -15,8 +15,9 @@
 
 #define DEFAULT_IMPL "build/ref/libzxref.so"
 /* What a stock kernel needs here: the console on COM1 only, no PCI or port-0x80 delays, a
- * panic that reboots (so the VMM ends), and a fixed kernel address. */
-#define BASE_CMDLINE "console=ttyS0 8250.nr_uarts=1 io_delay=none pci=off panic=-1 nokaslr"
+ * panic that reboots (so the VMM ends), a fixed kernel address, and no NMI IPIs when stopping
+ * the other CPUs at power-off (Zircon's x2APIC fails the VCPU on an NMI IPI). */
+#define BASE_CMDLINE "console=ttyS0 8250.nr_uarts=1 io_delay=none pci=off panic=-1 nokaslr nonmi_ipi"
 #define DEFAULT_EXTRA_CMDLINE "quiet"
 /* Linux hands /init every bare word it does not know, then the words after "--"; this word
  * tells vmm/init where the command starts. */
