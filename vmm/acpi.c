@@ -61,14 +61,23 @@ uint64_t acpi_build(struct machine *m) {
     static uint8_t area[GPA_ACPI_END - GPA_ACPI];
     memset(area, 0, sizeof(area));
     const uint64_t rsdp = GPA_ACPI, xsdt = rsdp + 64, rsdt = xsdt + 64, fadt = rsdt + 64,
-                   dsdt = fadt + 256, madt = dsdt + 64;
+                   dsdt = fadt + 256, madt = dsdt + 128;
 #define AT(gpa) (area + ((gpa) - GPA_ACPI))
 
-    /* DSDT: Name (_S5, Package () { S5, S5, 0, 0 }), hand-assembled AML. */
+    /* DSDT, hand-assembled AML: Name (_S5, Package () { S5, S5, 0, 0 }), and with a disk
+     * Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03")) Name (_UID, 0) } }: the
+     * PCI root bridge Linux scans. Its devices use MSI-X, so it needs no _PRT. */
     const uint8_t s5[] = {0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
                           0x0a, ACPI_SLP_TYP_S5, 0x0a, ACPI_SLP_TYP_S5, 0x00, 0x00};
-    header(AT(dsdt), "DSDT", ACPI_HEADER_SIZE + sizeof(s5), 2);
+    const uint8_t pci_root[] = {0x10, 0x1d, '\\', '_', 'S', 'B', '_',
+                                0x5b, 0x82, 0x15, 'P', 'C', 'I', '0',
+                                0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
+                                0x08, '_', 'U', 'I', 'D', 0x00};
+    size_t aml = sizeof(s5) + (m->disk != NULL ? sizeof(pci_root) : 0);
+    header(AT(dsdt), "DSDT", ACPI_HEADER_SIZE + aml, 2);
     memcpy(AT(dsdt) + ACPI_HEADER_SIZE, s5, sizeof(s5));
+    if (m->disk != NULL)
+        memcpy(AT(dsdt) + ACPI_HEADER_SIZE + sizeof(s5), pci_root, sizeof(pci_root));
     finish(AT(dsdt));
 
     uint8_t *f = AT(fadt);

@@ -2,7 +2,6 @@
  * version and redirection registers behind them. An edge on a pin sends the entry's vector to
  * its destination with zx_vcpu_interrupt. Like Zircon's VMM it keeps no remote IRR or level
  * state; unlike it, a masked pin delivers nothing. */
-#include "impl.h"
 #include "machine.h"
 
 #define IOREGSEL          0x00
@@ -21,14 +20,13 @@ static struct {
     uint64_t redirect[IOAPIC_PINS];
 } ioapic;
 
+static uint32_t ioapic_mmio_read(struct machine *m, uint64_t offset, uint8_t size);
+static void ioapic_mmio_write(struct machine *m, uint64_t offset, uint8_t size, uint32_t value);
+
 bool ioapic_attach(struct machine *m) {
     for (unsigned pin = 0; pin < IOAPIC_PINS; pin++)
         ioapic.redirect[pin] = ENTRY_MASKED;
-    zx_status_t status = zx.zx_guest_set_trap(m->guest, ZX_GUEST_TRAP_MEM, GPA_IOAPIC, 0x1000,
-                                              ZX_HANDLE_INVALID, 0);
-    if (status != ZX_OK)
-        machine_call_failed(m, "zx_guest_set_trap", status, "a MEM trap for the IO APIC page");
-    return status == ZX_OK;
+    return mmio_register(m, GPA_IOAPIC, 0x1000, "IO APIC", ioapic_mmio_read, ioapic_mmio_write);
 }
 
 static uint32_t read_register(uint32_t reg) {
@@ -58,15 +56,19 @@ static void write_register(uint32_t reg, uint32_t value) {
     }
 }
 
-uint32_t ioapic_mmio_read(struct machine *m, uint64_t offset) {
-    (void)m;
-    if (offset == IOREGSEL)
-        return ioapic.select;
-    return offset == IOWIN ? read_register(ioapic.select) : 0;
+/* Registers are 32 bits wide; a narrower read gets its part of the register. */
+static uint32_t ioapic_mmio_read(struct machine *m, uint64_t offset, uint8_t size) {
+    (void)m, (void)size;
+    uint32_t shift = 8 * (offset & 3), value = 0;
+    if ((offset & ~3ull) == IOREGSEL)
+        value = ioapic.select;
+    else if ((offset & ~3ull) == IOWIN)
+        value = read_register(ioapic.select);
+    return value >> shift;
 }
 
-void ioapic_mmio_write(struct machine *m, uint64_t offset, uint32_t value) {
-    (void)m;
+static void ioapic_mmio_write(struct machine *m, uint64_t offset, uint8_t size, uint32_t value) {
+    (void)m, (void)size;
     if (offset == IOREGSEL)
         ioapic.select = value & 0xff;
     else if (offset == IOWIN)

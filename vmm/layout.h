@@ -21,6 +21,7 @@
 #define GPA_HIGH_RAM       0x100000ull
 /* Where a bzImage's protected-mode kernel goes when its header names no preferred address. */
 #define GPA_KERNEL_DEFAULT 0x1000000ull
+#define GPA_VIRTIO_BLK_BAR 0xfe000000ull /* BAR 0 of the virtio-blk device, 16 KiB */
 #define GPA_IOAPIC         0xfec00000ull
 #define GPA_RAM_LIMIT      0xc0000000ull /* RAM stays below the MMIO hole */
 
@@ -37,7 +38,9 @@
 #define PORT_CMOS          0x70 /* index, data */
 #define PORT_ACPI_PM1_EVENT 0x600 /* status (2), enable (2) */
 #define PORT_ACPI_PM1_CONTROL 0x604 /* 2 bytes */
+#define PORT_PCI_ADDRESS   0xcf8 /* 4 bytes; 0xcf9 alone is the reset register */
 #define PORT_RESET_CONTROL 0xcf9
+#define PORT_PCI_DATA      0xcfc /* 4 bytes */
 #define PORT_COM1          0x3f8 /* 8 ports */
 #define IO_TRAP_PORTS      0xffff /* every port but 0xffff: the trap must end at 0xffff */
 
@@ -48,6 +51,10 @@
 
 /* ACPI S5 sleep type, in the DSDT's _S5 package and checked by the PM1 control port. */
 #define ACPI_SLP_TYP_S5    5
+
+/* PCI bus 0: slot 0 the host bridge, slot 1 virtio-blk (with --disk). */
+#define PCI_SLOT_HOST_BRIDGE 0
+#define PCI_SLOT_VIRTIO_BLK  1
 
 #define MAX_CPUS           16
 

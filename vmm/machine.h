@@ -38,6 +38,7 @@ struct machine {
     uint64_t memory_size;
     uint32_t cpus;
     bool verbose;
+    const char *disk;          /* --disk: a virtio-blk device on PCI, else no PCI at all */
     zx_gpaddr_t entry;         /* the first VCPU's entry */
     struct vcpu vcpus[MAX_CPUS];
     pthread_mutex_t lock;      /* devices and VCPU starts */
@@ -80,8 +81,12 @@ void io_bus_report_exits(FILE *out);
 uint32_t io_bus_read(struct machine *m, uint16_t port, uint8_t size);
 void io_bus_write(struct machine *m, uint16_t port, uint8_t size, uint32_t value);
 
-/* MMIO: a MEM packet, decoded and served (mmio.c). */
-struct zx_port_packet;
+/* MMIO: devices register pages (each gets a MEM trap); a MEM packet is decoded and served with
+ * m->lock held. Accesses are 1, 2 or 4 bytes at an offset into the region. */
+typedef uint32_t (*mmio_read_fn)(struct machine *m, uint64_t offset, uint8_t size);
+typedef void (*mmio_write_fn)(struct machine *m, uint64_t offset, uint8_t size, uint32_t value);
+bool mmio_register(struct machine *m, uint64_t base, uint64_t size, const char *name,
+                   mmio_read_fn read, mmio_write_fn write);
 void mmio_handle(struct machine *m, struct vcpu *vcpu, const zx_port_packet_t *packet);
 
 /* Devices: each attaches itself to the bus. */
@@ -92,8 +97,8 @@ void cmos_attach(struct machine *m);
 void i8042_attach(struct machine *m);
 void power_attach(struct machine *m);
 bool ioapic_attach(struct machine *m);
-uint32_t ioapic_mmio_read(struct machine *m, uint64_t offset);
-void ioapic_mmio_write(struct machine *m, uint64_t offset, uint32_t value);
+/* virtio-blk on PCI slot 1, backed by the file at `path` (virtio_blk.c). */
+bool virtio_blk_attach(struct machine *m, const char *path);
 /* An edge on an IO APIC pin; call with m->lock held. */
 void ioapic_raise(struct machine *m, uint32_t pin);
 

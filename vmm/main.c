@@ -12,12 +12,16 @@
 
 #include "impl.h"
 #include "machine.h"
+#include "pci.h"
 
 #define DEFAULT_IMPL "build/ref/libzxref.so"
-/* What a stock kernel needs here: the console on COM1 only, no PCI or port-0x80 delays, a
- * panic that reboots (so the VMM ends), a fixed kernel address, and no NMI IPIs when stopping
- * the other CPUs at power-off (Zircon's x2APIC fails the VCPU on an NMI IPI). */
-#define BASE_CMDLINE "console=ttyS0 8250.nr_uarts=1 io_delay=none pci=off panic=-1 nokaslr nonmi_ipi"
+/* What a stock kernel needs here: the console on COM1 only, no port-0x80 delays, a panic that
+ * reboots (so the VMM ends), a fixed kernel address, and no NMI IPIs (Zircon's x2APIC fails the
+ * VCPU on one): none to stop the other CPUs at power-off, and no RCU stall reports, which send
+ * NMIs for backtraces (a VCPU thread descheduled for long on a loaded host looks stalled). */
+#define BASE_CMDLINE "console=ttyS0 8250.nr_uarts=1 io_delay=none panic=-1 nokaslr nonmi_ipi " \
+                     "rcupdate.rcu_cpu_stall_suppress=1"
+#define NO_PCI_CMDLINE "pci=off" /* without --disk there is no PCI device to probe */
 #define DEFAULT_EXTRA_CMDLINE "quiet"
 /* Linux hands /init every bare word it does not know, then the words after "--"; this word
  * tells vmm/init where the command starts. */
@@ -26,12 +30,13 @@
 static void usage(FILE *out) {
     fprintf(out,
         "usage: zxvmm [--impl LIB] --kernel FILE [--initrd FILE] [--cmdline TEXT] [--cpus N]\n"
-        "             [--memory MIB] [--timeout SEC] [--verbose] [-- COMMAND]\n"
+        "             [--memory MIB] [--disk FILE] [--timeout SEC] [--verbose] [-- COMMAND]\n"
         "Boots Linux (a bzImage or an ELF vmlinux) on the zx_* calls of LIB (default\n"
         DEFAULT_IMPL "). The guest's serial console is stdin/stdout; messages of zxvmm go\n"
         "to stderr. The kernel command line is \"" BASE_CMDLINE "\" followed by\n"
-        "TEXT (default \"" DEFAULT_EXTRA_CMDLINE "\"); COMMAND goes to the initramfs's /init,\n"
-        "which runs it instead of a shell, then powers off.\n"
+        "TEXT (default \"" DEFAULT_EXTRA_CMDLINE "\"), and " NO_PCI_CMDLINE " without --disk; COMMAND goes to\n"
+        "the initramfs's /init, which runs it instead of a shell, then powers off. --disk FILE\n"
+        "is a virtio-blk disk on PCI (/dev/vda; read-only if the file is).\n"
         "exit status: 0 powered off, 1 a call failed or the guest cannot be served, 2 usage,\n"
         "             3 rebooted, 4 panicked, 5 crashed (a VCPU stopped), 6 timed out\n");
 }
@@ -102,8 +107,9 @@ static bool parse_number(const char *text, const char *option, unsigned long min
 }
 
 /* The kernel command line: the base, the extra text, and COMMAND for /init after "--". */
-static bool build_cmdline(char *out, size_t size, const char *extra, int argc, char **argv) {
-    int used = snprintf(out, size, "%s %s", BASE_CMDLINE, extra);
+static bool build_cmdline(char *out, size_t size, const char *extra, bool pci, int argc,
+                          char **argv) {
+    int used = snprintf(out, size, "%s%s %s", BASE_CMDLINE, pci ? "" : " " NO_PCI_CMDLINE, extra);
     if (argc > 0)
         used += snprintf(out + used, used < (int)size ? size - used : 0, " -- " INIT_COMMAND_MARK " \"");
     for (int i = 0; i < argc; i++) {
@@ -151,6 +157,11 @@ static bool create_machine(struct machine *m) {
     cmos_attach(m);
     i8042_attach(m);
     power_attach(m);
+    if (m->disk != NULL) {
+        pci_attach(m);
+        if (!virtio_blk_attach(m, m->disk))
+            return false;
+    }
     return ioapic_attach(m);
 }
 
@@ -160,6 +171,7 @@ int main(int argc, char **argv) {
         {"initrd", required_argument, NULL, 'r'}, {"cmdline", required_argument, NULL, 'c'},
         {"cpus", required_argument, NULL, 'n'}, {"memory", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 't'}, {"verbose", no_argument, NULL, 'v'},
+        {"disk", required_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'}, {0},
     };
     const char *impl = DEFAULT_IMPL, *kernel = NULL, *initrd = NULL;
@@ -179,6 +191,7 @@ int main(int argc, char **argv) {
             break;
         case 't': if (!parse_number(optarg, "--timeout", 1, 86400, &timeout)) return VMM_USAGE; break;
         case 'v': m->verbose = true; break;
+        case 'd': m->disk = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return VMM_USAGE;
         }
@@ -189,7 +202,8 @@ int main(int argc, char **argv) {
         return VMM_USAGE;
     }
     char cmdline[CMDLINE_MAX];
-    if (!build_cmdline(cmdline, sizeof(cmdline), extra, argc - optind, argv + optind))
+    if (!build_cmdline(cmdline, sizeof(cmdline), extra, m->disk != NULL, argc - optind,
+                       argv + optind))
         return VMM_USAGE;
     m->cpus = cpus;
     m->memory_size = memory_mib * MIB;

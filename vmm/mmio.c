@@ -91,23 +91,48 @@ static bool decode(const zx_packet_guest_mem_t *mem, struct mov *out) {
     return true;
 }
 
-static uint32_t device_read(struct machine *m, uint64_t addr) {
-    pthread_mutex_lock(&m->lock);
-    uint32_t value = ioapic_mmio_read(m, (addr - GPA_IOAPIC) & ~3ull);
-    pthread_mutex_unlock(&m->lock);
-    return value >> (8 * (addr & 3));
+#define MMIO_MAX_REGIONS 4
+
+struct mmio_region {
+    uint64_t base, size;
+    mmio_read_fn read;
+    mmio_write_fn write;
+};
+
+static struct mmio_region regions[MMIO_MAX_REGIONS];
+static unsigned region_count;
+
+bool mmio_register(struct machine *m, uint64_t base, uint64_t size, const char *name,
+                   mmio_read_fn read, mmio_write_fn write) {
+    if (region_count == MMIO_MAX_REGIONS) {
+        machine_end(m, VMM_FAILED, "internal error: more than %d MMIO regions", MMIO_MAX_REGIONS);
+        return false;
+    }
+    zx_status_t status = zx.zx_guest_set_trap(m->guest, ZX_GUEST_TRAP_MEM, base, size,
+                                              ZX_HANDLE_INVALID, 0);
+    if (status != ZX_OK) {
+        char what[80];
+        snprintf(what, sizeof(what), "a MEM trap for the %s at 0x%llx", name,
+                 (unsigned long long)base);
+        machine_call_failed(m, "zx_guest_set_trap", status, what);
+        return false;
+    }
+    regions[region_count++] = (struct mmio_region){base, size, read, write};
+    return true;
 }
 
-static void device_write(struct machine *m, uint64_t addr, uint32_t value) {
-    pthread_mutex_lock(&m->lock);
-    ioapic_mmio_write(m, addr - GPA_IOAPIC, value);
-    pthread_mutex_unlock(&m->lock);
+static const struct mmio_region *find(uint64_t addr) {
+    for (unsigned i = 0; i < region_count; i++)
+        if (addr >= regions[i].base && addr - regions[i].base < regions[i].size)
+            return &regions[i];
+    return NULL;
 }
 
 void mmio_handle(struct machine *m, struct vcpu *v, const zx_port_packet_t *packet) {
     const zx_packet_guest_mem_t *mem = &packet->guest_mem;
     struct mov mov;
-    if (mem->addr < GPA_IOAPIC || mem->addr >= GPA_IOAPIC + 0x1000) {
+    const struct mmio_region *region = find(mem->addr);
+    if (region == NULL) {
         machine_end(m, VMM_FAILED, "VCPU %u: zx_vcpu_resume gave a MEM packet for 0x%llx, which "
                     "no MEM trap of zxvmm covers", v->id, (unsigned long long)mem->addr);
         return;
@@ -129,10 +154,24 @@ void mmio_handle(struct machine *m, struct vcpu *v, const zx_port_packet_t *pack
     uint64_t size_mask = mov.size == 8 ? ~0ull : (1ull << (8 * mov.size)) - 1;
     if (mov.write) {
         uint64_t value = mov.immediate ? mov.value : regs[mov.reg] >> (mov.high_byte ? 8 : 0);
-        device_write(m, mem->addr, (uint32_t)(value & size_mask));
+        if (mov.size == 8) { /* two 32-bit halves, low first, as devices see a split access */
+            pthread_mutex_lock(&m->lock);
+            region->write(m, mem->addr - region->base, 4, (uint32_t)value);
+            region->write(m, mem->addr - region->base + 4, 4, (uint32_t)(value >> 32));
+            pthread_mutex_unlock(&m->lock);
+            return;
+        }
+        pthread_mutex_lock(&m->lock);
+        region->write(m, mem->addr - region->base, mov.size, (uint32_t)(value & size_mask));
+        pthread_mutex_unlock(&m->lock);
         return;
     }
-    uint64_t value = device_read(m, mem->addr) & size_mask;
+    pthread_mutex_lock(&m->lock);
+    uint64_t value = region->read(m, mem->addr - region->base, mov.size == 8 ? 4 : mov.size);
+    if (mov.size == 8)
+        value |= (uint64_t)region->read(m, mem->addr - region->base + 4, 4) << 32;
+    pthread_mutex_unlock(&m->lock);
+    value &= size_mask;
     if (mov.high_byte)
         regs[mov.reg] = (regs[mov.reg] & ~0xff00ull) | value << 8;
     else if (mov.reg_size >= 4)

@@ -13,12 +13,17 @@ $(VMM_BIN): $(VMM_SRCS) $(VMM_HDRS) vmm/module.mk
 	@mkdir -p $(@D)
 	$(CC) $(VMM_CFLAGS) -o $@ $(VMM_SRCS) -ldl -pthread
 
-# The guest's initramfs: busybox-static and vmm/init.
-$(VMM_INITRAMFS): vmm/init /bin/busybox vmm/module.mk
+# The guest's initramfs: busybox-static, vmm/init, and the virtio modules of Debian's kernel
+# (built as modules there) in load order, for --disk.
+VMM_MODULES := virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
+$(VMM_INITRAMFS): vmm/init /bin/busybox vmm/module.mk scripts/debian-kernel
 	@mkdir -p $(@D)
-	rm -rf $(@D)/initramfs && mkdir -p $(@D)/initramfs/bin
+	rm -rf $(@D)/initramfs && mkdir -p $(@D)/initramfs/bin $(@D)/initramfs/modules
 	cp /bin/busybox $(@D)/initramfs/bin/busybox
 	cp vmm/init $(@D)/initramfs/init
+	modules=$$(scripts/debian-kernel modules) && for module in $(VMM_MODULES); do \
+	    cp "$$(find $$modules/kernel -name $$module.ko | head -n 1)" $(@D)/initramfs/modules/ || exit 1; \
+	    echo $$module >> $(@D)/initramfs/modules.list; done
 	(cd $(@D)/initramfs && find . | cpio --quiet -o -H newc) > $@.tmp && mv $@.tmp $@
 	rm -rf $(@D)/initramfs
 
