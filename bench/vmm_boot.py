@@ -64,7 +64,7 @@ def main():
     parser.add_argument("--memory", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", required=True)
-    parser.add_argument("--timeout", type=int, default=300)
+    parser.add_argument("--timeout", type=int, default=150)
     args = parser.parse_args()
 
     def zxvmm(kernel, cpus, verbose=False):
@@ -94,11 +94,19 @@ def main():
     for cpus in (1, 2):
         for name, kernel, target in (("bzImage", args.bzimage, TARGET), ("vmlinux", args.vmlinux, None)):
             sides = {"zxvmm": (zxvmm(kernel, cpus), []), "qemu": (qemu(kernel, cpus), [])}
+            failures = {"zxvmm": [], "qemu": []}
             for round_index in range(args.rounds + 1):  # the first round warms the caches
                 for side, (argv, times) in sides.items():
-                    first, end = timed_boot(argv, args.timeout)
+                    try:
+                        first, end = timed_boot(argv, args.timeout)
+                    except RuntimeError as error:  # reported, and the round left out
+                        failures[side].append(str(error).splitlines()[0])
+                        print(f"vmm_boot: {side} failed a round: {failures[side][-1]}", flush=True)
+                        continue
                     if round_index > 0:
                         times.append((first, end))
+            if not sides["zxvmm"][1] or not sides["qemu"][1]:
+                sys.exit(f"vmm_boot: {name}, {cpus} CPU: no round completed on one side")
             figures = {}
             for side, (_, times) in sides.items():
                 figures[side] = {"first_line_s": statistics.median(t[0] for t in times),
@@ -109,14 +117,16 @@ def main():
             row = {"id": f"vmm_boot_{name}_{cpus}cpu", "cpus": cpus, "kernel": name,
                    "qemu_path": qemu_path, "zxvmm": figures["zxvmm"], "qemu": figures["qemu"],
                    "ratio_power_off": ratio, "target": target,
-                   "met": None if target is None else ratio <= target}
+                   "met": None if target is None else ratio <= target,
+                   "failed_rounds": failures}
             rows.append(row)
             verdict = "" if target is None else (" (target <= %.1f: %s)" %
                                                  (target, "met" if row["met"] else "MISSED"))
             print(f"vmm_boot: {name}, {cpus} CPU: zxvmm first line {figures['zxvmm']['first_line_s']:.2f} s, "
                   f"power-off {figures['zxvmm']['power_off_s']:.2f} s; QEMU ({qemu_path}) "
                   f"{figures['qemu']['first_line_s']:.2f} s, {figures['qemu']['power_off_s']:.2f} s; "
-                  f"ratio {ratio:.2f}{verdict}", flush=True)
+                  f"ratio {ratio:.2f}{verdict}; failed rounds: zxvmm {len(failures['zxvmm'])}, "
+                  f"QEMU {len(failures['qemu'])}", flush=True)
     for cpus, text in exits.items():
         print(f"vmm_boot: zxvmm exits while booting the bzImage with {cpus} CPU: {text}")
     with open(args.json, "w") as out:

@@ -53,8 +53,9 @@ static void update_line(struct machine *m) {
 }
 
 static void transmit(struct machine *m, uint8_t byte) {
-    if (write(STDOUT_FILENO, &byte, 1) < 0 && errno != EINTR && errno != EAGAIN)
-        return;
+    /* A kick from the implementation (a signal) may interrupt the write: retry it. */
+    while (write(STDOUT_FILENO, &byte, 1) < 0 && errno == EINTR)
+        continue;
     if (byte == '\n' || uart.text_len == sizeof(uart.text_line) - 1) {
         uart.text_line[uart.text_len] = 0;
         if (strstr(uart.text_line, PANIC_TEXT) != NULL)
