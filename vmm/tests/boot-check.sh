@@ -19,10 +19,16 @@ check() { # check NAME EXPECTED ACTUAL
     fi
 }
 
-echo "boot-check: booting $kernel with 2 VCPUs on $impl"
-"$zxvmm" --impl "$impl" --kernel "$kernel" --initrd "$initramfs" --cpus 2 --timeout 600 \
-    -- 'nproc; cat /proc/interrupts' < /dev/null > "$out/console.raw" 2> "$out/zxvmm.err"
-status=$?
+# A guest that stops taking interrupts (README.md, zxvmm: known problem) times out with status 6;
+# that alone is tried once more, and said so. Any other outcome counts at once.
+for attempt in 1 2; do
+    echo "boot-check: booting $kernel with 2 VCPUs on $impl"
+    "$zxvmm" --impl "$impl" --kernel "$kernel" --initrd "$initramfs" --cpus 2 --timeout 300 \
+        -- 'nproc; cat /proc/interrupts' < /dev/null > "$out/console.raw" 2> "$out/zxvmm.err"
+    status=$?
+    [ "$status" -eq 6 ] && [ "$attempt" -eq 1 ] || break
+    echo "boot-check: the guest stopped (timed out, status 6: the known problem); once more"
+done
 tr -d '\r' < "$out/console.raw" > "$out/console.txt"
 cat "$out/zxvmm.err"
 check "the guest powered off (exit status 0)" 0 "$status"
