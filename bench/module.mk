@@ -32,3 +32,15 @@ bench-smoke: $(BENCH_BIN)
 	    $(BENCH_SUITE_ARGS)
 
 CHECK_TARGETS += bench-smoke
+
+# zxvmm's boot time against QEMU (bench/vmm_boot.py), in the same VM; results/bench-vmm.json.
+# `vmm` is named as a target: vmm/module.mk, read after this file, defines its products.
+BENCH_VMM_ROUNDS ?= 2
+.PHONY: bench-vmm
+bench: bench-vmm
+bench-vmm: vmm
+	@mkdir -p $(RESULTS)
+	@echo "bench-vmm: zxvmm on $(IMPL) against qemu-system-x86_64 -accel kvm, $(BENCH_VMM_ROUNDS) rounds (via $(VMRUN))"
+	$(VMRUN) --timeout 3600 -- $(PYTHON) bench/vmm_boot.py --zxvmm $(VMM_BIN) --impl $(IMPL) \
+	    --bzimage "$$(scripts/debian-kernel bzimage)" --vmlinux "$$(scripts/debian-kernel vmlinux)" \
+	    --initramfs $(VMM_INITRAMFS) --rounds $(BENCH_VMM_ROUNDS) --json $(RESULTS)/bench-vmm.json
