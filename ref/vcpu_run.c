@@ -173,8 +173,10 @@ static zx_status_t handle_exit(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     case KVM_EXIT_MMIO:
         return handle_mmio(v, packet);
     case KVM_EXIT_FAIL_ENTRY:
+        zxr_note_entry_failure(v);
         return ZX_ERR_BAD_STATE; /* Zircon: VM entry failure */
     case KVM_EXIT_INTERNAL_ERROR:
+        zxr_note_internal_error(v);
         return ZX_ERR_INTERNAL;
     default: /* shutdown (triple fault), exceptions, anything unknown */
         return ZX_ERR_NOT_SUPPORTED;
@@ -226,6 +228,7 @@ zx_status_t zxr_vcpu_run(struct zxr_vcpu *v, zx_port_packet_t *packet) {
                     consume_blocked_kick();
                     continue;
                 }
+                zxr_note_failure("KVM_RUN failed: errno %d", err);
                 return ZX_ERR_INTERNAL;
             }
         }
