@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,23 +73,25 @@ int fuzz_count_fds(void) { return count_entries("/proc/self/fd"); }
 #define RESUME_KICK_EVERY_MS 50
 #define RESUME_HANG_MS 20000
 #define NMI_VECTOR 2
-static atomic_uint_fast64_t resume_started_ms; /* 0: no resume running */
-static atomic_uint resume_vcpu;
+/* The lock makes sure no interrupt is still being sent once fuzz_resume has returned: such a
+ * call holds a reference to the VCPU, and closing it would then not close its fds at once. */
+static pthread_mutex_t resume_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t resume_started_ms; /* 0: no resume running */
+static zx_handle_t resume_vcpu;
 static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
 
 static void *watchdog(void *unused) {
     (void)unused;
     for (;;) {
         usleep(RESUME_KICK_EVERY_MS * 1000);
-        uint64_t started = atomic_load(&resume_started_ms);
-        if (started == 0)
-            continue;
-        uint64_t ran = fuzz_now_ms() - started;
+        pthread_mutex_lock(&resume_lock);
+        uint64_t ran = resume_started_ms == 0 ? 0 : fuzz_now_ms() - resume_started_ms;
         if (ran > RESUME_HANG_MS)
             fuzz_finding("zx_vcpu_resume did not return within %d ms, interrupted since %d ms",
                          RESUME_HANG_MS, RESUME_KICK_MS);
         if (ran > RESUME_KICK_MS)
-            fuzz_impl.zx_vcpu_interrupt(atomic_load(&resume_vcpu), NMI_VECTOR);
+            fuzz_impl.zx_vcpu_interrupt(resume_vcpu, NMI_VECTOR);
+        pthread_mutex_unlock(&resume_lock);
     }
     return NULL;
 }
@@ -105,10 +106,14 @@ static void start_watchdog(void) {
 
 zx_status_t fuzz_resume(zx_handle_t vcpu, zx_port_packet_t *packet) {
     pthread_once(&watchdog_once, start_watchdog);
-    atomic_store(&resume_vcpu, vcpu);
-    atomic_store(&resume_started_ms, fuzz_now_ms());
+    pthread_mutex_lock(&resume_lock);
+    resume_vcpu = vcpu;
+    resume_started_ms = fuzz_now_ms();
+    pthread_mutex_unlock(&resume_lock);
     zx_status_t status = fuzz_impl.zx_vcpu_resume(vcpu, packet);
-    atomic_store(&resume_started_ms, 0);
+    pthread_mutex_lock(&resume_lock);
+    resume_started_ms = 0;
+    pthread_mutex_unlock(&resume_lock);
     return status;
 }
 

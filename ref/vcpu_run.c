@@ -179,6 +179,9 @@ static zx_status_t handle_exit(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         zxr_note_internal_error(v);
         return ZX_ERR_INTERNAL;
     default: /* shutdown (triple fault), exceptions, anything unknown */
+        zxr_note_failure("KVM exit reason %u%s", v->run->exit_reason,
+                         v->run->exit_reason == KVM_EXIT_SHUTDOWN ? " (shutdown: a triple fault)"
+                                                                  : "");
         return ZX_ERR_NOT_SUPPORTED;
     }
 }
