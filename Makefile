@@ -24,8 +24,8 @@ help:
 	@echo "zxconform targets:"
 	@echo "  make conformance [IMPL=path.so] [FILTER=...]  run the conformance suite (default IMPL: the reference)"
 	@echo "  make check                                   every test of the project"
-	@echo "  make fuzz [FUZZ_SECONDS=1800] [IMPL=path.so]  the API and guest-code fuzzers (fuzz/README.md)"
 	@echo "  make lint | regen | mutants | compare | bench | clean"
+	@echo "  make fuzz [FUZZ_SECONDS=1800] [IMPL=path.so]  the API and guest-code fuzzers (fuzz/README.md)"
 
 deps:
 	@scripts/deps
