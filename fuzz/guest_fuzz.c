@@ -28,6 +28,7 @@
 #define PTE_U 0x4ull
 #define PTE_PS 0x80ull
 #define HEADER 8 /* control bytes before the code */
+#define OUT_DX 0xEE /* out %al,(%dx) */
 #define MAX_CODE 4096
 #define MAX_RESUMES 16
 #define MAX_INTERRUPTS 3
@@ -81,6 +82,13 @@ static void make_guest(struct guest *g, const uint8_t *code, size_t code_len) {
     must(fuzz_impl.zx_vmo_create(GUEST_MEMORY, 0, &g->vmo), "zx_vmo_create");
     must(fuzz_impl.zx_guest_create(g->resource, 0, g->vmo, &g->guest), "zx_guest_create");
     must(fuzz_impl.zx_port_create(0, &g->port), "zx_port_create");
+    /* Memory is OUTs (trapped: an exit each) wherever nothing else is, so a guest that runs
+     * off its code exits at once: zeros (add %al,(%rax)) would run on and on, and a real-mode
+     * guest can clear its own IVT on the way, leaving the watchdog's NMI no way out. */
+    static uint8_t sled[GUEST_MEMORY];
+    if (sled[0] != OUT_DX)
+        memset(sled, OUT_DX, sizeof sled);
+    write_guest(g, 0, sled, sizeof sled);
     /* Identity map of the first GiB in 2 MiB pages for the long-mode VCPU (CR3 = 0). */
     uint64_t pml4e = PDPT_ADDR | PTE_P | PTE_RW | PTE_U, pdpte = PD_ADDR | PTE_P | PTE_RW | PTE_U;
     write_guest(g, PML4_ADDR, &pml4e, sizeof pml4e);
@@ -96,7 +104,7 @@ static void make_guest(struct guest *g, const uint8_t *code, size_t code_len) {
     for (int v = 0; v < 255; v++)
         ivt[v] = (uint32_t)EXIT_HANDLER_SEGMENT << 16;
     write_guest(g, 4, ivt, sizeof ivt);
-    static const uint8_t exit_handler[] = {0xEE, 0xEB, 0xFD}; /* 1: out %al,(%dx); jmp 1b */
+    static const uint8_t exit_handler[] = {OUT_DX, 0xEB, 0xFD}; /* 1: out %al,(%dx); jmp 1b */
     write_guest(g, (uint64_t)EXIT_HANDLER_SEGMENT << 4, exit_handler, sizeof exit_handler);
     if (code_len > 0) {
         write_guest(g, FIRST_ENTRY, code, code_len);

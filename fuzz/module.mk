@@ -27,10 +27,10 @@ $(FUZZ_REF_LIB): $(REF_SRCS) $(REF_HDRS) ref/exports.map fuzz/module.mk
 	$(FUZZ_CC) $(FUZZ_REF_CFLAGS) -o $@ $(REF_SRCS) -shared \
 	    -Wl,--version-script=ref/exports.map -pthread $(shell pkg-config --libs capstone)
 
-$(FUZZ_MODEL) $(FUZZ_DICT) $(FUZZ_SEEDS) &: gen/fuzz_model.py $(GEN_PAGES) $(GEN_SOURCES) $(FUZZ_HDRS)
+$(FUZZ_MODEL) $(FUZZ_DICT) $(FUZZ_SEEDS) &: $(wildcard gen/*.py spec/*.md) $(FUZZ_HDRS)
 	@mkdir -p $(FUZZ_DIR)
 	$(PYTHON) gen/fuzz_model.py --out-c $(FUZZ_MODEL) --out-dict $(FUZZ_DICT) \
-	    --out-seeds $(FUZZ_SEEDS) $(GEN_PAGES)
+	    --out-seeds $(FUZZ_SEEDS) $(sort $(wildcard spec/*.md))
 
 $(FUZZ_DIR)/%_fuzz: fuzz/%_fuzz.c $(FUZZ_COMMON) $(FUZZ_HDRS) fuzz/module.mk
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) -ldl
