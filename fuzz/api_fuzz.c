@@ -17,6 +17,7 @@
 #define MAX_POOL 96
 #define MAX_CALLS_PER_INPUT 32
 #define GUEST_MEMORY (16 * PAGE)
+#define OUT_DX 0xEE /* out %al,(%dx) */
 
 /* ---- handles: live ones of each type, reduced-rights and closed ones ---- */
 struct pool_entry {
@@ -65,6 +66,12 @@ static void make_objects(void) {
     if (fuzz_impl.zxconf_hypervisor_resource(&resource) == ZX_OK)
         pool_add(resource, false);
     if (fuzz_impl.zx_vmo_create(GUEST_MEMORY, 0, &vmo) == ZX_OK) {
+        /* Guest memory is OUTs, which exit (no trap: NOT_FOUND): zeros would let a real-mode
+         * VCPU loop for ever, clearing its IVT so that not even an NMI gets it out. */
+        static uint8_t exits[GUEST_MEMORY];
+        if (exits[0] != OUT_DX)
+            memset(exits, OUT_DX, sizeof exits);
+        fuzz_impl.zx_vmo_write(vmo, exits, 0, sizeof exits);
         pool_add(vmo, false);
         if (fuzz_impl.zx_guest_create(resource, 0, vmo, &guest) == ZX_OK)
             pool_add(guest, false);
@@ -104,6 +111,7 @@ static void make_arena(void) {
         perror("zxfuzz: mmap");
         _exit(2);
     }
+    memset(arena, OUT_DX, 2 * PAGE); /* what vmo_write puts in guest memory: exits too */
 }
 
 /* A pointer to `size` bytes: valid (ending at the guard page, so an access past `size`
