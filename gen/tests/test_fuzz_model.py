@@ -25,7 +25,7 @@ def test_resume_takes_a_vcpu_and_an_out_packet_and_allows_only_its_errors():
     assert fuzz_model.statuses(resume) == [
         "ZX_OK", "ZX_ERR_ACCESS_DENIED", "ZX_ERR_BAD_HANDLE", "ZX_ERR_BAD_STATE",
         "ZX_ERR_CANCELED", "ZX_ERR_INTERNAL", "ZX_ERR_INVALID_ARGS", "ZX_ERR_NOT_SUPPORTED",
-        "ZX_ERR_WRONG_TYPE"]
+        "ZX_ERR_WRONG_TYPE", "ZX_ERR_NOT_FOUND"]
 
 
 def test_a_buffer_is_paired_with_the_first_size_after_it():
