@@ -117,7 +117,14 @@ zx_handle_t zxc_guest_with_vcpu(struct zxc_guest *g, struct zxc_image image) {
 zx_port_packet_t zxc_resume(zx_handle_t vcpu, const char *clause) {
     zx_port_packet_t packet;
     memset(&packet, 0, sizeof packet);
-    zxc_expect_status(clause, "zx_vcpu_resume", ZX_OK, ZX(zx_vcpu_resume)(vcpu, &packet));
+    zx_status_t status = ZX(zx_vcpu_resume)(vcpu, &packet);
+    /* An implementation that says why (zxconf_last_failure, optional) has it in the message. */
+    const char *why = status != ZX_OK && zxc_impl.zxconf_last_failure != NULL
+                          ? zxc_impl.zxconf_last_failure() : "";
+    if (why != NULL && why[0] != '\0')
+        zxc_fail(clause, "zx_vcpu_resume: expected ZX_OK, got %s; the implementation says: %s",
+                 zxc_status_name(status), why);
+    zxc_expect_status(clause, "zx_vcpu_resume", ZX_OK, status);
     return packet;
 }
 

@@ -231,6 +231,7 @@ zx_status_t zx_vcpu_resume(zx_handle_t vcpu, zx_port_packet_t *packet) {
     if (status != ZX_OK)
         return status;
     zx_port_packet_t result;
+    zxr_clear_failure();
     if (!on_owner_thread(v))
         status = ZX_ERR_BAD_STATE;
     else if ((packet == NULL || packet != v->packet_written) &&

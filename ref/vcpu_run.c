@@ -183,10 +183,15 @@ static zx_status_t handle_exit(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     case KVM_EXIT_X86_WRMSR:
         return handle_msr(v, packet);
     case KVM_EXIT_FAIL_ENTRY:
+        zxr_note_entry_failure(v);
         return ZX_ERR_BAD_STATE; /* Zircon: VM entry failure */
     case KVM_EXIT_INTERNAL_ERROR:
+        zxr_note_internal_error(v);
         return ZX_ERR_INTERNAL;
     default: /* shutdown (triple fault), exceptions, anything unknown */
+        zxr_note_failure("KVM exit reason %u%s", v->run->exit_reason,
+                         v->run->exit_reason == KVM_EXIT_SHUTDOWN ? " (shutdown: a triple fault)"
+                                                                  : "");
         return ZX_ERR_NOT_SUPPORTED;
     }
 }
@@ -236,6 +241,7 @@ zx_status_t zxr_vcpu_run(struct zxr_vcpu *v, zx_port_packet_t *packet) {
                     consume_blocked_kick();
                     continue;
                 }
+                zxr_note_failure("KVM_RUN failed: errno %d", err);
                 return ZX_ERR_INTERNAL;
             }
         }

@@ -262,5 +262,11 @@ bool zxr_is_string_io(struct zxr_vcpu *vcpu, bool input, uint16_t port, uint8_t 
 /* RAX at the last exit. */
 uint64_t zxr_exit_rax(struct zxr_vcpu *vcpu);
 void zxr_decoder_close(struct zxr_vcpu *vcpu);
+/* entry_failure.c: what KVM said about a failed resume, for zxconf_last_failure (cleared at
+ * each resume). */
+void zxr_note_entry_failure(struct zxr_vcpu *vcpu);
+void zxr_note_internal_error(struct zxr_vcpu *vcpu);
+void zxr_note_failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void zxr_clear_failure(void);
 
 #endif

@@ -94,7 +94,8 @@ ZXC_TEST(fuchsia_vcpu_sysenter) {
     zxc_expect_u64(CLAUSE, "CS in ring 3 (rax)", 0x2b, run_to_exit(ZXC_IMAGE(sysenter)).rax);
 }
 
-/* vcpu_sysenter_compat: SYSEXIT (32-bit) reaches 32-bit ring 3 and SYSENTER returns. */
+/* vcpu_sysenter_compat: SYSEXIT (32-bit) reaches 32-bit ring 3 and, on Intel, SYSENTER returns
+ * (on AMD, whose long mode has no SYSENTER, the guest exits from ring 3). */
 ZXC_TEST(fuchsia_vcpu_sysenter_compat) {
     ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.starts-resumes-execution-vcpu");
     zxc_expect_u64(CLAUSE, "CS in 32-bit ring 3 (rax)", 0x1b,

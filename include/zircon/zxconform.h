@@ -15,6 +15,12 @@ zx_status_t zxconf_hypervisor_resource(zx_handle_t* out);
  * ZX_ERR_NO_MEMORY. count 0 disarms. */
 void zxconf_fail_allocations(uint32_t count);
 
+/* Optional: why the calling thread's last zx_vcpu_resume failed inside the implementation (what
+ * the hypervisor said about a failed VM entry, an internal error or an exit it could not
+ * handle), as one line; "" if it has nothing to say. The harness adds it to a failed resume's
+ * message. */
+const char* zxconf_last_failure(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -335,6 +335,9 @@ START_TEST(triple_fault_returns) {
     fixture_setup(&f, BLOB(triple_fault));
     zx_port_packet_t packet;
     ASSERT_STATUS(zx_vcpu_resume(f.vcpu, &packet), ZX_ERR_NOT_SUPPORTED);
+    /* ... and says why, in KVM's words. */
+    ck_assert_msg(strstr(zxconf_last_failure(), "shutdown") != NULL, "zxconf_last_failure: '%s'",
+                  zxconf_last_failure());
     fixture_teardown(&f);
 }
 END_TEST
