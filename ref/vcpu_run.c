@@ -58,11 +58,19 @@ static void inject_pending_locked(struct zxr_vcpu *v) {
     for (unsigned vector = 255; vector >= FIRST_EXTERNAL_VECTOR; vector--) {
         if (!is_pending(v, vector))
             continue;
+        /* KVM holds one external vector until the next entry delivers it, and refuses a second
+         * (EEXIST); kvm_run's flags date from the last exit, so after an injection they are
+         * stale until KVM_RUN. The bit is cleared only once KVM took the vector: a vector
+         * raised between an injection and the entry waits for the next window, never lost. */
         if (run->ready_for_interrupt_injection && run->if_flag) {
             struct kvm_interrupt irq = {.irq = vector};
-            clear_pending(v, vector);
-            ioctl(v->fd, KVM_INTERRUPT, &irq);
-            return;
+            if (ioctl(v->fd, KVM_INTERRUPT, &irq) == 0) {
+                clear_pending(v, vector);
+                run->ready_for_interrupt_injection = 0;
+                /* The next one goes in as soon as the guest can take it, not at some later exit. */
+                run->request_interrupt_window = any_pending(v);
+                return;
+            }
         }
         run->request_interrupt_window = 1; /* exit as soon as the guest can take it */
         break;
