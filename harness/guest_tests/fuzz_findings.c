@@ -4,22 +4,22 @@
 
 #include "zxc.h"
 
-/* zx_vcpu_resume.ERRORS.9: the io guest's first OUT goes to a port no trap covers (Zircon's
+/* zx_vcpu_resume.ERRORS.NOT_FOUND.guest-accessed-io-port: the io guest's first OUT goes to a port no trap covers (Zircon's
  * trap lookup gives NOT_FOUND as well). */
 ZXC_TEST(vcpu_resume_untrapped_port) {
-    ZXC_COVERS("zx_vcpu_resume.ERRORS.9");
+    ZXC_COVERS("zx_vcpu_resume.ERRORS.NOT_FOUND.guest-accessed-io-port");
     struct zxc_guest g;
     zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(io));
     zx_port_packet_t packet;
-    zxc_expect_status("zx_vcpu_resume.ERRORS.9",
+    zxc_expect_status("zx_vcpu_resume.ERRORS.NOT_FOUND.guest-accessed-io-port",
                       "zx_vcpu_resume after an OUT to a port no trap covers", ZX_ERR_NOT_FOUND,
                       ZX(zx_vcpu_resume)(vcpu, &packet));
 }
 
-/* zx_vmo_create.ERRORS.4: a size near 2^64 cannot be a VMO. */
+/* zx_vmo_create.ERRORS.OUT_OF_RANGE.size-larger-vmo: a size near 2^64 cannot be a VMO. */
 ZXC_TEST(vmo_create_size_too_large) {
-    ZXC_COVERS("zx_vmo_create.ERRORS.4");
+    ZXC_COVERS("zx_vmo_create.ERRORS.OUT_OF_RANGE.size-larger-vmo");
     zx_handle_t vmo = ZX_HANDLE_INVALID;
-    zxc_expect_status("zx_vmo_create.ERRORS.4", "zx_vmo_create(UINT64_MAX - 1)",
+    zxc_expect_status("zx_vmo_create.ERRORS.OUT_OF_RANGE.size-larger-vmo", "zx_vmo_create(UINT64_MAX - 1)",
                       ZX_ERR_OUT_OF_RANGE, ZX(zx_vmo_create)(UINT64_MAX - 1, 0, &vmo));
 }

@@ -19,7 +19,7 @@ check() { # check NAME EXPECTED ACTUAL
     fi
 }
 
-# A guest that stops taking interrupts (README.md, zxvmm: known problem) times out with status 6;
+# A guest that stops taking interrupts (README.md, zxvmm: guests that stopped) times out with status 6;
 # that alone is tried once more, and said so. Any other outcome counts at once.
 for attempt in 1 2; do
     echo "boot-check: booting $kernel with 2 VCPUs on $impl"
@@ -27,7 +27,7 @@ for attempt in 1 2; do
         -- 'nproc; cat /proc/interrupts' < /dev/null > "$out/console.raw" 2> "$out/zxvmm.err"
     status=$?
     [ "$status" -eq 6 ] && [ "$attempt" -eq 1 ] || break
-    echo "boot-check: the guest stopped (timed out, status 6: the known problem); once more"
+    echo "boot-check: the guest stopped (timed out, status 6: see README.md, guests that stopped); once more"
 done
 tr -d '\r' < "$out/console.raw" > "$out/console.txt"
 cat "$out/zxvmm.err"
