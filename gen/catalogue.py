@@ -212,6 +212,26 @@ def value_with_handle(m, arg, proto, headers):
     return _values(arg, *_constants(m["set"], headers))
 
 
+def _resource_arg(proto):
+    """The one handle argument a subjectless "not of kind" condition can be about."""
+    named = [a for a in proto.args if a.is_handle and re.search(r"resource|rsrc", a.name)]
+    if len(named) != 1:
+        raise NotTestable("names no resource argument, and the prototype has not exactly one")
+    return named[0]
+
+
+def resource_kind(m, arg, proto, headers):
+    """"*resource* is not of kind ZX_RSRC_KIND_X": a resource of every other kind (from the
+    implementation's optional zxconf_resource) in place of the valid one."""
+    kinds = re.findall(r"[$@](ZX_RSRC_KIND_\w+)", m["kind"], re.IGNORECASE)
+    if not kinds:
+        raise NotTestable("names no ZX_RSRC_KIND_* constant: which kind is wrong is unknown")
+    if kinds[0] not in headers.values:
+        raise NotTestable(f"the value of {kinds[0]} is not known from the headers")
+    arg = arg or _resource_arg(proto)
+    return [Fault("RESOURCE_KIND", arg.name, value=headers.values[kinds[0]])]
+
+
 def no_memory(m, arg, proto, headers):
     return [Fault("NO_MEMORY")]
 
@@ -241,7 +261,6 @@ A = r"^@(?P<arg>\w+) "
 N = r"(?P<n>0x[0-9a-f]+|\d+|\$ZX_\w+)"  # a number or a constant from include/
 IS = r"(?:is|are)"
 RIGHTS_LIST = r"(?P<rights>(?:\$ZX_RIGHT_\w+ ?(?:and |or )?)+)"
-OTHER_RSRC = "needs a resource of another kind, which no call of the API creates"
 ERROR_RULES = [
     Rule("invalid-handle", "handle",
          A + IS + r" (?:an invalid|not an? valid|a bad|invalid|not valid) handles?"
@@ -251,8 +270,8 @@ ERROR_RULES = [
          A + r"(?:does not have|do not have|lacks|lack)(?: the)?(?: rights?)? " + RIGHTS_LIST +
          r"(?:rights?)?(?: and (?:may|can|cannot|could)\b.*)?$", missing_rights),
     Rule("not-of-kind", "handle",
-         A + r"(?:is not|are not) (?:a resource )?(?:of\b|resource kind\b).*$",
-         untestable(OTHER_RSRC)),
+         A + r"(?:is|are|was|were) not (?:a resource )?(?:of\b|resource kind\b)(?P<kind>.*)$",
+         resource_kind),
     Rule("wrong-type", "handle",
          A + IS + r" not (?:a handle to )?(?:an? )?(?!valid\b|in (?:an?|the) )[\w ]+?"
          r"(?: handles?| objects?)?$",
@@ -315,8 +334,8 @@ ERROR_RULES = [
     Rule("lack-of-memory", "", r"^(?:temporary )?(?:failure (?:due to (?:a )?lack of memory|to "
          r"allocate (?:system )?memory\b.*)|failed to allocate memory\b.*|out of memory)$",
          no_memory),
-    Rule("not-of-kind", "", r"^.*\bnot of (?:kind )?\$ZX_RSRC_KIND_\w+.*$",
-         untestable(OTHER_RSRC)),
+    Rule("not-of-kind", "", r"^.*\bnot of (?P<kind>(?:kind )?\$ZX_RSRC_KIND_\w+).*$",
+         resource_kind),
     # Understood, but only a guest can show them: tagged, so that a hand-written test of one
     # wording still covers another wording of the same condition.
     Rule("unsupported-guest-operation", "",
@@ -472,10 +491,12 @@ REQUIRED_RIGHTS_RE = re.compile(
 
 
 def required_rights_meaning(clause, proto):
-    """-> (arg, types, rights) or raises NotTestable."""
+    """-> (arg, types, rights, resource kinds) or raises NotTestable."""
     canon = clause.canon
-    if re.match(r"^@\w+ must have resource kind\b", canon):
-        raise NotTestable(OTHER_RSRC)
+    kind = re.match(r"^@(?P<arg>\w+) must (?:have|be of) (?:the )?(?:resource )?kind "
+                    r"\$(?P<kind>ZX_RSRC_KIND_\w+)$", canon)
+    if kind:
+        return _handle_arg(proto, kind["arg"]), [], [], [kind["kind"]]
     if re.match(r"^(?:the )?caller(?:s)? job policy must allow\b", canon):
         raise NotTestable("needs a job whose policy forbids it, and the API under test has no "
                           "jobs")
@@ -488,18 +509,25 @@ def required_rights_meaning(clause, proto):
     arg = _handle_arg(proto, match["arg"])
     types = re.findall(r"\$(ZX_OBJ_TYPE_\w+)", match["types"] or "")
     rights = re.findall(r"\$(ZX_RIGHT_\w+)", match["rights"] or "")
-    return arg, types, rights
+    return arg, types, rights, []
 
 
 def required_rights_faults(clause, proto, headers):
-    """A wrong-type row (when a type is required) and one missing-rights row per right."""
-    arg, types, rights = required_rights_meaning(clause, proto)
+    """A wrong-type row (when a type is required), one missing-rights row per right, and a
+    wrong-kind row for a required resource kind."""
+    arg, types, rights, kinds = required_rights_meaning(clause, proto)
     faults = [Fault("WRONG_TYPE", arg.name)] if types else []
+    for kind in kinds:
+        if kind not in headers.values:
+            raise NotTestable(f"the value of {kind} is not known from the headers")
+        faults.append(Fault("RESOURCE_KIND", arg.name, value=headers.values[kind]))
     return faults + [Fault("MISSING_RIGHTS", arg.name, rights=r) for r in rights]
 
 
-# Status a later-dialect "Rights" requirement implies, per fault.
-REQUIRED_RIGHTS_STATUS = {"WRONG_TYPE": "ZX_ERR_WRONG_TYPE", "MISSING_RIGHTS": "ZX_ERR_ACCESS_DENIED"}
+# Status a later-dialect "Rights" requirement implies, per fault. An ERRORS clause that states a
+# status for the same fault replaces it (gen/tables.py).
+REQUIRED_RIGHTS_STATUS = {"WRONG_TYPE": "ZX_ERR_WRONG_TYPE", "MISSING_RIGHTS": "ZX_ERR_ACCESS_DENIED",
+                          "RESOURCE_KIND": "ZX_ERR_ACCESS_DENIED"}
 
 
 # ---------------------------------------------------------------------------------------------

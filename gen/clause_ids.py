@@ -103,11 +103,11 @@ def _meaning_key(clause, proto):
                 f"RIGHTS|{clause.right}|@{_position(clause, clause.handle_arg)}")
     if clause.section == "REQUIRED_RIGHTS":
         try:
-            arg, types, rights = catalogue.required_rights_meaning(clause, proto)
+            arg, types, rights, kinds = catalogue.required_rights_meaning(clause, proto)
         except NotTestable:
             return None
         return arg.name, (f"REQUIRED_RIGHTS|@{_position(clause, arg.name)}|{' '.join(types)}|"
-                          f"{' '.join(sorted(rights))}")
+                          f"{' '.join(sorted(rights))}" + "".join("|" + k for k in kinds))
     return None
 
 

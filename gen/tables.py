@@ -61,6 +61,7 @@ def build_rows(specs, headers):
     rows, outcomes = [], {}
     for spec in sorted(specs, key=lambda s: s.call):
         by_key = {}
+        implied = set()  # keys of rows whose status only a "Rights" requirement implies
         baseline = Row(f"{spec.call}__call__none", None, spec, Fault("NONE"), ["ZX_OK"])
         spec_rows = [baseline]
         behaviour = []
@@ -79,8 +80,16 @@ def build_rows(specs, headers):
                     row = by_key[fault.key] = Row(_test_name(spec.call, fault), clause, spec,
                                                   fault, [])
                     spec_rows.append(row)
-                if status not in row.expected:
-                    row.expected.append(status)
+                if clause.section == "REQUIRED_RIGHTS":
+                    if not row.expected:  # an implied status, until an ERRORS clause states one
+                        row.expected.append(status)
+                        implied.add(fault.key)
+                else:
+                    if fault.key in implied:
+                        row.expected.clear()
+                        implied.discard(fault.key)
+                    if status not in row.expected:
+                        row.expected.append(status)
                 row.clauses.append(clause)
                 outcome.rows.append(row.test_name)
         error_rows = [r.test_name for r in spec_rows if r.expected[0] != "ZX_OK"]

@@ -21,6 +21,8 @@ enum zxc_fault {
     ZXC_FAULT_DEFAULT_RIGHTS, /* no fault: the new handle written through arg must carry `rights` */
     ZXC_FAULT_OFFSET,         /* integer arg set to its baseline value plus `value` (mod 2^64):
                                * just below / above a size the baseline gives exactly */
+    ZXC_FAULT_RESOURCE_KIND,  /* arg replaced by a resource of each kind but `value` (the kind
+                               * required) and the root kind, from zxconf_resource */
 };
 
 /* One call of spec/, from its SYNOPSIS. `invoke` calls the implementation's function `fn` with

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <zircon/syscalls/resource.h>
+
 #include "baselines.h"
 #include "table_runner.h"
 
@@ -95,6 +97,36 @@ static void fault_missing_rights(const struct zxc_row *row, void *fn, struct zxc
     call_with(row, fn, b, zxc_duplicate(original, rights & ~row->rights), fault);
 }
 
+/* RESOURCE_KIND: a resource of every other kind the implementation makes. The root kind is left
+ * out: a page that requires one kind says nothing of the resource that stands for all kinds. */
+static void fault_resource_kind(const struct zxc_row *row, void *fn, struct zxc_baseline *b) {
+    require_handle_arg(row, b);
+    if (zxc_impl.zxconf_resource == NULL)
+        zxc_not_testable("implementation makes no resource of another kind (zxconf_resource)");
+    static const char *kind_names[ZX_RSRC_KIND_COUNT] = {
+        [ZX_RSRC_KIND_MMIO] = "MMIO", [ZX_RSRC_KIND_IRQ] = "IRQ",
+        [ZX_RSRC_KIND_IOPORT] = "IOPORT", [ZX_RSRC_KIND_HYPERVISOR] = "HYPERVISOR",
+        [ZX_RSRC_KIND_ROOT] = "ROOT", [ZX_RSRC_KIND_VMEX] = "VMEX", [ZX_RSRC_KIND_SMC] = "SMC",
+    };
+    int tried = 0;
+    for (uint32_t kind = 0; kind < ZX_RSRC_KIND_COUNT; kind++) {
+        if (kind == row->value || kind == ZX_RSRC_KIND_ROOT) continue;
+        zx_handle_t resource;
+        zx_status_t status = ZX(zxconf_resource)(kind, &resource);
+        if (status == ZX_ERR_NOT_SUPPORTED) continue;
+        if (status != ZX_OK)
+            zxc_fail(NULL, "zxconf_resource(ZX_RSRC_KIND_%s): expected ZX_OK or "
+                     "ZX_ERR_NOT_SUPPORTED, got %s", kind_names[kind], zxc_status_name(status));
+        char fault[64];
+        snprintf(fault, sizeof fault, "= a resource of kind ZX_RSRC_KIND_%s", kind_names[kind]);
+        call_with(row, fn, b, resource, fault);
+        zxc_close(resource);
+        tried++;
+    }
+    if (tried == 0)
+        zxc_not_testable("zxconf_resource makes no resource of a kind other than the one required");
+}
+
 static void fault_no_memory(const struct zxc_row *row, void *fn, struct zxc_baseline *b) {
     if (zxc_impl.zxconf_fail_allocations == NULL)
         zxc_not_testable("implementation has no fault injection (zxconf_fail_allocations)");
@@ -164,6 +196,9 @@ void zxc_run_row(const struct zxc_row *row) {
         call_with(row, fn, &b, value, fault);
         return;
     }
+    case ZXC_FAULT_RESOURCE_KIND:
+        fault_resource_kind(row, fn, &b);
+        return;
     case ZXC_FAULT_NO_MEMORY:
         fault_no_memory(row, fn, &b);
         return;

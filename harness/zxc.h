@@ -23,7 +23,8 @@
     X(zx_port_create) X(zx_port_queue) X(zx_port_wait) X(zx_event_create) \
     X(zx_guest_create) X(zx_guest_set_trap) X(zx_vcpu_create) X(zx_vcpu_resume) \
     X(zx_vcpu_interrupt) X(zx_vcpu_read_state) X(zx_vcpu_write_state) \
-    X(zxconf_hypervisor_resource) X(zxconf_fail_allocations) X(zxconf_last_failure)
+    X(zxconf_hypervisor_resource) X(zxconf_resource) X(zxconf_fail_allocations) \
+    X(zxconf_last_failure)
 
 struct zxc_impl {
 #define ZXC_IMPL_FIELD(name) __typeof__(&name) name;

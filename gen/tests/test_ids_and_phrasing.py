@@ -205,15 +205,34 @@ def test_pages_of_any_call_parse(tmp_path):
     assert not [c for c in spec.clauses if c.section == "ERRORS"]
 
 
-def test_a_resource_not_of_a_kind_is_understood_and_says_why_it_has_no_row(tmp_path):
+def test_a_resource_not_of_a_kind_is_one_row_cited_by_errors_and_rights(tmp_path):
+    """Both sections ask for the same fault: one row, two citations, and the status the ERRORS
+    section states (WRONG_TYPE here) replaces the one a Rights requirement only implies."""
+    spec, rows, outcomes = demo_rows(
+        tmp_path, "**ZX_ERR_WRONG_TYPE** *handle* was not of the kind **ZX_RSRC_KIND_IOPORT**.",
+        rights="*handle* must have resource kind **ZX_RSRC_KIND_IOPORT**.")
+    kind_rows = [r for r in rows if r.fault.fault == "RESOURCE_KIND"]
+    assert [(r.fault.arg, r.fault.value, r.expected) for r in kind_rows] == \
+        [("handle", 2, ["ZX_ERR_WRONG_TYPE"])]
+    assert sorted(c.section for c in kind_rows[0].clauses) == ["ERRORS", "REQUIRED_RIGHTS"]
+    assert any(c.id.endswith("WRONG_TYPE.handle-not-of-kind") for c in spec.clauses)
+
+
+def test_a_rights_requirement_alone_implies_access_denied_for_a_wrong_kind(tmp_path):
+    _, rows, _ = demo_rows(tmp_path, "**ZX_ERR_BAD_HANDLE** *handle* is not a valid handle.",
+                           rights="*handle* must have resource kind **ZX_RSRC_KIND_IRQ**.")
+    assert [(r.fault.value, r.expected) for r in rows if r.fault.fault == "RESOURCE_KIND"] == \
+        [(1, ["ZX_ERR_ACCESS_DENIED"])]
+
+
+def test_a_resource_kind_the_headers_do_not_define_says_why_it_has_no_row(tmp_path):
     spec, rows, outcomes = demo_rows(
         tmp_path, "**ZX_ERR_ACCESS_DENIED** *handle* is not of **ZX_RSRC_KIND_SYSTEM**.",
         rights="*handle* must have resource kind **ZX_RSRC_KIND_SYSTEM**.")
     assert faults(rows) == []
     for clause in spec.clauses:
         if clause.section in ("ERRORS", "REQUIRED_RIGHTS"):
-            assert "resource of another kind" in outcomes[clause.id].reason
-    assert any(c.id.endswith("ACCESS_DENIED.handle-not-of-kind") for c in spec.clauses)
+            assert "ZX_RSRC_KIND_SYSTEM is not known" in outcomes[clause.id].reason
 
 
 STATE_CONDITIONS = {

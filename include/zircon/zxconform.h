@@ -11,6 +11,11 @@ extern "C" {
 /* Required: a new handle to a resource of kind ZX_RSRC_KIND_HYPERVISOR. */
 zx_status_t zxconf_hypervisor_resource(zx_handle_t* out);
 
+/* Optional: a new handle to a resource of `kind` (a ZX_RSRC_KIND_* value), so that the harness
+ * can check that a call refuses a resource of the wrong kind. ZX_ERR_NOT_SUPPORTED for a kind
+ * the implementation does not make; ZX_ERR_INVALID_ARGS for a kind that does not exist. */
+zx_status_t zxconf_resource(uint32_t kind, zx_handle_t* out);
+
 /* Optional: the next `count` internal allocations fail, so the calls that need them return
  * ZX_ERR_NO_MEMORY. count 0 disarms. */
 void zxconf_fail_allocations(uint32_t count);
