@@ -40,9 +40,18 @@ endif
 
 include $(wildcard */module.mk)
 
-check: $(CHECK_TARGETS)
-	@$(MAKE) --no-print-directory gen-coverage
-	@echo "make check: all $(words $(CHECK_TARGETS)) test groups passed ($(CHECK_TARGETS))"
+# The groups run side by side, one per CPU (each KVM group is one single-CPU VM), the longest
+# (mutants) first; --output-sync prints each group's output in one piece when it ends, and -k
+# runs every group even when one fails, so one run names every failing group.
+CHECK_JOBS ?= $(shell nproc)
+CHECK_ORDER = $(filter mutants,$(CHECK_TARGETS)) $(filter-out mutants,$(CHECK_TARGETS))
+check:
+	@echo "make check: $(words $(CHECK_TARGETS)) test groups, $(CHECK_JOBS) at a time; each group's output appears when it ends"
+	@start=$$(date +%s); \
+	if ! $(MAKE) --no-print-directory -k -j$(CHECK_JOBS) --output-sync=target $(CHECK_ORDER); then \
+	    echo "make check: FAILED after $$(( $$(date +%s) - start )) s: see the groups marked '***' above"; exit 1; fi; \
+	$(MAKE) --no-print-directory gen-coverage && \
+	echo "make check: all $(words $(CHECK_TARGETS)) test groups passed in $$(( $$(date +%s) - start )) s ($(CHECK_TARGETS))"
 
 clean:
 	rm -rf $(BUILD)

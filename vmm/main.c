@@ -13,6 +13,7 @@
 #include "impl.h"
 #include "machine.h"
 #include "pci.h"
+#include "spec_citation.h"
 
 #define DEFAULT_IMPL "build/ref/libzxref.so"
 /* What a stock kernel needs here: the console on COM1 only, no port-0x80 delays, a panic that
@@ -47,7 +48,7 @@ static struct machine machine = {
     .ended = PTHREAD_COND_INITIALIZER,
     .end = GUEST_RUNNING,
 };
-static char end_message[512];
+static char end_message[2048];
 
 void machine_end(struct machine *m, enum guest_end end, const char *fmt, ...) {
     pthread_mutex_lock(&m->end_lock);
@@ -64,8 +65,10 @@ void machine_end(struct machine *m, enum guest_end end, const char *fmt, ...) {
 
 void machine_call_failed(struct machine *m, const char *call, zx_status_t status,
                          const char *what) {
-    machine_end(m, VMM_FAILED, "%s failed with %s (%d) while %s", call, status_name(status),
-                status, what);
+    char citation[1536];
+    spec_citation(call, status_name(status), citation, sizeof citation);
+    machine_end(m, VMM_FAILED, "%s failed with %s (%d) while %s%s", call, status_name(status),
+                status, what, citation);
 }
 
 static struct termios saved_terminal;
@@ -148,7 +151,7 @@ static bool create_machine(struct machine *m) {
     status = zx.zx_guest_set_trap(m->guest, ZX_GUEST_TRAP_IO, 0, IO_TRAP_PORTS,
                                   ZX_HANDLE_INVALID, 0);
     if (status != ZX_OK) {
-        machine_call_failed(m, "zx_guest_set_trap", status, "an IO trap over every port");
+        machine_call_failed(m, "zx_guest_set_trap", status, "setting an IO trap over every port");
         return false;
     }
     uart_attach(m);

@@ -112,7 +112,7 @@ bool mmio_register(struct machine *m, uint64_t base, uint64_t size, const char *
                                               ZX_HANDLE_INVALID, 0);
     if (status != ZX_OK) {
         char what[80];
-        snprintf(what, sizeof(what), "a MEM trap for the %s at 0x%llx", name,
+        snprintf(what, sizeof(what), "setting a MEM trap for the %s at 0x%llx", name,
                  (unsigned long long)base);
         machine_call_failed(m, "zx_guest_set_trap", status, what);
         return false;

@@ -9,9 +9,24 @@ VMM_INITRAMFS := $(BUILD)/vmm/initramfs.cpio
 .PHONY: vmm
 vmm: $(VMM_BIN) $(VMM_INITRAMFS) $(REF_LIB)
 
-$(VMM_BIN): $(VMM_SRCS) $(VMM_HDRS) vmm/module.mk
+# The clauses a failed call is cited against, from the same pages as the suite (GEN_PAGES).
+VMM_SPEC_ERRORS := $(BUILD)/vmm/spec_errors.c
+$(VMM_SPEC_ERRORS): vmm/spec_errors.py $(GEN_PAGES) $(wildcard gen/*.py)
 	@mkdir -p $(@D)
-	$(CC) $(VMM_CFLAGS) -o $@ $(VMM_SRCS) -ldl -pthread
+	if [ -f gen/zxgen.py ]; then $(PYTHON) gen/zxgen.py clauses $(GEN_PAGES); fi \
+	    | $(PYTHON) vmm/spec_errors.py > $@.tmp && mv $@.tmp $@
+
+$(VMM_BIN): $(VMM_SRCS) $(VMM_HDRS) $(VMM_SPEC_ERRORS) vmm/module.mk
+	@mkdir -p $(@D)
+	$(CC) $(VMM_CFLAGS) -Ivmm -o $@ $(VMM_SRCS) $(VMM_SPEC_ERRORS) -ldl -pthread
+
+# An implementation whose call fails on valid input (the status from $ZXVMM_TEST_STATUS), for
+# boot-check's check of the failure line: the reference with zx_guest_set_trap changed.
+VMM_FAILING_IMPL := $(BUILD)/vmm/tests/failing_set_trap.so
+$(VMM_FAILING_IMPL): vmm/tests/failing_set_trap.c $(REF_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -fPIC -shared -o $@ $< -L$(BUILD)/ref -Wl,--no-as-needed -lzxref \
+	    -Wl,-rpath,'$$ORIGIN/../../ref' -ldl
 
 # The guest's initramfs: busybox-static, vmm/init, and the virtio modules of Debian's kernel
 # (built as modules there) in load order, for --disk.
@@ -31,10 +46,10 @@ $(VMM_INITRAMFS): vmm/init /bin/busybox vmm/module.mk scripts/debian-kernel
 # The vmlinux and bzImage paths are resolved here, on the host, which fills the kernel cache.
 VMM_CHECK_DIR := $(BUILD)/vmm/check
 .PHONY: vmm-check
-vmm-check: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL)
+vmm-check: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL) $(VMM_FAILING_IMPL)
 	@echo "vmm-check: zxvmm boots Linux with 2 VCPUs on $(IMPL) (via $(VMRUN))"
 	$(VMRUN) -- vmm/tests/boot-check.sh $(VMM_BIN) $(IMPL) "$$(scripts/debian-kernel vmlinux)" \
-	    $(VMM_INITRAMFS) $(VMM_CHECK_DIR)
+	    $(VMM_INITRAMFS) $(VMM_CHECK_DIR) $(VMM_FAILING_IMPL)
 
 CHECK_TARGETS += vmm-check
 

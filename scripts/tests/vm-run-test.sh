@@ -7,15 +7,8 @@ cd "$(dirname "$0")/../.."
 smoke=$(realpath "${1:?usage: vm-run-test.sh path/to/kvm-smoke}")
 scratch=$(realpath -m build/scripts/vm-run-test)
 rm -rf "$scratch" && mkdir -p "$scratch"
-passed=0 failed=0
+source scripts/tests/check.sh
 
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" == "$3" ]; then
-        passed=$((passed + 1)); echo "ok   $1"
-    else
-        failed=$((failed + 1)); echo "FAIL $1: expected [$2], got [$3]"
-    fi
-}
 
 scripts/vm-run --help > "$scratch/help"
 check "--help exits 0" 0 $?
@@ -51,5 +44,4 @@ scripts/vm-run --vm --timeout 2 -- sleep 60 2> "$scratch/timeout.err"
 check "a timeout exits 124" 124 $?
 check "a timeout says so" 1 "$(grep -c 'timed out after 2 s' "$scratch/timeout.err")"
 
-echo "vm-run-test: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary vm-run-test

@@ -4,20 +4,14 @@
 # came up, that timer and serial interrupts arrived, and that the guest powered off. Then the
 # one-line errors for a bad kernel, a bad initramfs and a bad implementation. Run it where
 # /dev/kvm works (make vmm-check runs it through scripts/vm-run).
-# usage: boot-check.sh ZXVMM IMPL KERNEL INITRAMFS OUTPUT_DIR
+# usage: boot-check.sh ZXVMM IMPL KERNEL INITRAMFS OUTPUT_DIR FAILING_IMPL
+# (FAILING_IMPL: an implementation whose zx_guest_set_trap fails with $ZXVMM_TEST_STATUS)
 set -u
-zxvmm=${1:?usage: boot-check.sh ZXVMM IMPL KERNEL INITRAMFS OUTPUT_DIR}
-impl=${2:?} kernel=${3:?} initramfs=${4:?} out=${5:?}
+zxvmm=${1:?usage: boot-check.sh ZXVMM IMPL KERNEL INITRAMFS OUTPUT_DIR FAILING_IMPL}
+impl=${2:?} kernel=${3:?} initramfs=${4:?} out=${5:?} failing_impl=${6:?}
 mkdir -p "$out"
-passed=0 failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/tests/check.sh"
 
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" == "$3" ]; then
-        passed=$((passed + 1)); echo "ok   $1"
-    else
-        failed=$((failed + 1)); echo "FAIL $1: expected [$2], got [$3]"
-    fi
-}
 
 # A guest that stops taking interrupts (README.md, zxvmm: guests that stopped) times out with status 6;
 # that alone is tried once more, and said so. Any other outcome counts at once.
@@ -63,6 +57,13 @@ rm -f "$out/big.cpio"
 "$zxvmm" --impl "$out/not-a-kernel" --kernel "$kernel" > /dev/null 2> "$out/impl.err"
 check "an implementation that does not load exits 1" 1 $?
 check "the implementation problem is named" 1 "$(grep -c "cannot load implementation" "$out/impl.err")"
+# A call that fails on valid input: the line names the call, the status and the clauses.
+ZXVMM_TEST_STATUS=-10 "$zxvmm" --impl "$failing_impl" --kernel "$kernel" > /dev/null 2> "$out/listed.err"
+check "a failing call exits 1" 1 $?
+check "a failing call with a status the page lists names the call, status and its clauses" 1 \
+    "$(grep -c 'zx_guest_set_trap failed with ZX_ERR_INVALID_ARGS (-10) while .*; the spec gives it only when zx_guest_set_trap\.ERRORS\.INVALID_ARGS\.[a-z_-]* (spec/zx_guest_set_trap\.md:[0-9]*: "' "$out/listed.err")"
+ZXVMM_TEST_STATUS=-40 "$zxvmm" --impl "$failing_impl" --kernel "$kernel" > /dev/null 2> "$out/unlisted.err"
+check "a failing call with a status the page does not list names the broken clause" 1 \
+    "$(grep -c 'zx_guest_set_trap failed with ZX_ERR_IO (-40) while .*the page lists no ZX_ERR_IO for this call, so the implementation broke zx_guest_set_trap\.RETURN_VALUE\.returns-ok-success' "$out/unlisted.err")"
 
-echo "boot-check: $passed passed, $failed failed (console in $out/console.txt)"
-[ "$failed" -eq 0 ]
+check_summary boot-check "(console in $out/console.txt)"

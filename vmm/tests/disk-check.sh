@@ -7,6 +7,7 @@ set -u
 zxvmm=${1:?usage: disk-check.sh ZXVMM IMPL KERNEL INITRAMFS OUTPUT_DIR}
 impl=${2:?} kernel=${3:?} initramfs=${4:?} out=${5:?}
 mkdir -p "$out"
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/tests/check.sh"
 # 4 MiB of numbered lines: the same image on every run, and a misplaced sector shows.
 seq -f 'zxvmm disk line %08g' 1 200000 | head -c $((4 * 1024 * 1024)) > "$out/disk.img"
 expected=$(sha256sum < "$out/disk.img" | cut -d' ' -f1)
@@ -16,9 +17,6 @@ echo "disk-check: booting $kernel with a 4 MiB virtio-blk disk on $impl"
 status=$?
 cat "$out/zxvmm.err"
 actual=$(tr -d '\r' < "$out/console.raw" | grep -E '^[0-9a-f]{64}  /dev/vda$' | cut -d' ' -f1)
-failed=0
-[ "$status" -eq 0 ] && echo "ok   the guest powered off" ||
-    { echo "FAIL the guest did not power off: exit status $status"; failed=1; }
-[ "$actual" == "$expected" ] && echo "ok   the guest read the disk: sha256 $actual" ||
-    { echo "FAIL the guest's sha256 of /dev/vda: expected [$expected], got [$actual]"; failed=1; }
-[ "$failed" -eq 0 ]
+check "the guest powered off (exit status 0)" 0 "$status"
+check "the guest read the disk: its sha256 of /dev/vda" "$expected" "$actual"
+check_summary disk-check

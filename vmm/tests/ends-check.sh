@@ -6,15 +6,8 @@ set -u
 zxvmm=${1:?usage: ends-check.sh ZXVMM IMPL KERNEL INITRAMFS OUTPUT_DIR}
 impl=${2:?} kernel=${3:?} initramfs=${4:?} out=${5:?}
 mkdir -p "$out"
-passed=0 failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/tests/check.sh"
 
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" == "$3" ]; then
-        passed=$((passed + 1)); echo "ok   $1"
-    else
-        failed=$((failed + 1)); echo "FAIL $1: expected [$2], got [$3]"
-    fi
-}
 
 echo "ends-check: how the guest ended is the exit status (1 VCPU)"
 "$zxvmm" --impl "$impl" --kernel "$kernel" --initrd "$initramfs" --timeout 300 -- reboot -f \
@@ -25,5 +18,4 @@ check "a guest that reboots exits 3" 3 $?
 check "a guest that panics exits 4" 4 $?
 check "the panic is named" 1 "$(grep -c 'the guest panicked and rebooted' "$out/panic.err")"
 
-echo "ends-check: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary ends-check
