@@ -78,6 +78,7 @@ static void start(struct slot *s, const struct zxc_test_list *list, size_t index
     }
     setpgid(pid, pid); /* also here: whichever of the two runs first */
     close(fds[1]);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK); /* drain() reads what is there, then returns */
     s->pid = pid;
     s->fd = fds[0];
     s->index = index;
@@ -263,7 +264,6 @@ void zxc_tests_run(struct zxc_test_list *list, int jobs, bool quiet) {
             struct slot *s = &slots[i];
             if (s->pid == 0) continue;
             if (s->fd >= 0) {
-                fcntl(s->fd, F_SETFL, O_NONBLOCK);
                 if (drain(s)) {
                     close(s->fd);
                     s->fd = -1;

@@ -75,9 +75,8 @@ zx_status_t zxr_msr_setup_vm(int vm_fd) {
     return ioctl(vm_fd, KVM_X86_SET_MSR_FILTER, &filter) == 0 ? ZX_OK : ZX_ERR_NOT_SUPPORTED;
 }
 
-/* MTRRs (they do not affect guest memory types), microcode, machine check and power
- * registers: Zircon read them as 0. */
-static bool reads_as_zero(uint32_t msr) {
+/* MTRRs: they do not affect guest memory types; Zircon read them as 0 and dropped writes. */
+static bool is_mtrr(uint32_t msr) {
     switch (msr) {
     case MSR_MTRRCAP:
     case MSR_MTRR_DEF_TYPE:
@@ -85,6 +84,17 @@ static bool reads_as_zero(uint32_t msr) {
     case MSR_MTRR_FIX16K_80000 ... MSR_MTRR_FIX16K_A0000:
     case MSR_MTRR_FIX4K_C0000 ... MSR_MTRR_FIX4K_F8000:
     case MSR_MTRR_PHYSBASE0 ... MSR_MTRR_PHYSMASK9:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* MTRRs, microcode, machine check and power registers: Zircon read them as 0. */
+static bool reads_as_zero(uint32_t msr) {
+    if (is_mtrr(msr))
+        return true;
+    switch (msr) {
     case MSR_PLATFORM_ID:
     case MSR_BIOS_SIGN_ID:
     case MSR_MCG_CAP:
@@ -108,13 +118,9 @@ static bool reads_as_zero(uint32_t msr) {
 
 /* Writes Zircon accepted and dropped; CSTAR because Linux sets it even when unused. */
 static bool write_ignored(uint32_t msr) {
+    if (is_mtrr(msr))
+        return true;
     switch (msr) {
-    case MSR_MTRRCAP:
-    case MSR_MTRR_DEF_TYPE:
-    case MSR_MTRR_FIX64K_00000:
-    case MSR_MTRR_FIX16K_80000 ... MSR_MTRR_FIX16K_A0000:
-    case MSR_MTRR_FIX4K_C0000 ... MSR_MTRR_FIX4K_F8000:
-    case MSR_MTRR_PHYSBASE0 ... MSR_MTRR_PHYSMASK9:
     case MSR_BIOS_SIGN_ID:
     case MSR_DRAM_POWER_LIMIT:
     case MSR_PP0_POWER_LIMIT:

@@ -460,6 +460,7 @@ static void expect_fired(const char *clause, const char *mode, struct timer_run 
                  earliest_ms);
 }
 
+/* Timer counts (and TSC-deadline distances) for `ms` at the TSC's rate over `divisor`. */
 static uint32_t count_for(double ms, unsigned divisor) {
     return (uint32_t)(ms * 1e6 * tsc_ticks_per_ns() / divisor);
 }
@@ -504,9 +505,8 @@ ZXC_TEST(apic_timer_periodic_running_guest) {
 ZXC_TEST(apic_timer_tsc_deadline) {
     ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
     const double period_ms = 100;
-    uint64_t ahead = (uint64_t)(period_ms * 1e6 * tsc_ticks_per_ns());
     struct timer_run r = run_timer(CLAUSE_TIMER_MODES, LVT_TSC_DEADLINE | TIMER_VECTOR,
-                                   DCR_DIVIDE_1, ahead, 1, 5000);
+                                   DCR_DIVIDE_1, count_for(period_ms, 1), 1, 5000);
     expect_fired(CLAUSE_TIMER_MODES, "TSC-deadline", r, 1, period_ms);
 }
 
@@ -521,9 +521,8 @@ ZXC_TEST(apic_timer_masked) {
     r = run_timer(CLAUSE_TIMER_MASKED, LVT_MASKED | LVT_PERIODIC | TIMER_VECTOR, DCR_DIVIDE_1,
                   count_for(period_ms, 1), 1, 400);
     zxc_expect_u64(CLAUSE_TIMER_MASKED, "timer interrupts of a masked periodic timer", 0, r.ticks);
-    uint64_t ahead = (uint64_t)(period_ms * 1e6 * tsc_ticks_per_ns());
     r = run_timer(CLAUSE_TIMER_MASKED, LVT_MASKED | LVT_TSC_DEADLINE | TIMER_VECTOR, DCR_DIVIDE_1,
-                  ahead, 1, 400);
+                  count_for(period_ms, 1), 1, 400);
     zxc_expect_u64(CLAUSE_TIMER_MASKED, "timer interrupts of a masked TSC-deadline timer", 0,
                    r.ticks);
 }
