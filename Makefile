@@ -13,6 +13,8 @@ CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 # Products that other folders' rules depend on, named here because module files are included in
 # alphabetical order and prerequisites are expanded as they are read.
 REF_LIB    := $(BUILD)/ref/libzxref.so
+REF_SRCS   := $(wildcard ref/*.c ref/*.S)
+REF_HDRS   := $(wildcard ref/*.h include/zircon/*.h include/zircon/syscalls/*.h)
 HARNESS_BIN := $(BUILD)/harness/zxconform
 IMPL       ?= $(REF_LIB)
 

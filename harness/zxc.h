@@ -3,6 +3,7 @@
 #ifndef ZXCONFORM_ZXC_H
 #define ZXCONFORM_ZXC_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -166,5 +167,19 @@ void *zxc_unmapped_page(void);
 void *zxc_readonly_page(void);
 
 void zxc_sleep_ms(int ms);
+
+/* Interrupts `vcpu` with `vector` from another thread every `every_ms` until stopped (the
+ * first time after `every_ms`): ends a resume that waits for what never comes. */
+struct zxc_watchdog {
+    zx_handle_t vcpu;
+    uint32_t vector;
+    int every_ms;
+    pthread_mutex_t lock;
+    pthread_cond_t done_changed;
+    bool done;
+    pthread_t thread;
+};
+void zxc_watchdog_start(struct zxc_watchdog *w, zx_handle_t vcpu, uint32_t vector, int every_ms);
+void zxc_watchdog_stop(struct zxc_watchdog *w);
 
 #endif

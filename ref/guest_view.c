@@ -63,8 +63,11 @@ bool zxr_record_holds(const struct zxr_word_record *rec) {
 static bool read_entry(struct zxr_word_record *rec, const struct zxr_vmo *mem, uint64_t pa,
                        size_t size, uint64_t *entry) {
     if (pa >= mem->size || mem->size - pa < size) {
-        if (rec != NULL)
+        if (rec != NULL) {
             rec->complete = false;
+            rec->left_memory = true;
+            rec->left_at = pa;
+        }
         return false;
     }
     record(rec, mem, pa, size);

@@ -1,6 +1,5 @@
 # ref/: the reference implementation on Linux KVM (build/ref/libzxref.so) and its own tests.
-REF_SRCS       := $(wildcard ref/*.c ref/*.S)
-REF_HDRS       := $(wildcard ref/*.h include/zircon/*.h include/zircon/syscalls/*.h)
+# REF_SRCS and REF_HDRS are in the top Makefile: fuzz/module.mk, read first, depends on them.
 REF_TEST_SRCS  := $(wildcard ref/tests/*.c ref/tests/*.S)
 REF_TEST_HDRS  := $(wildcard ref/tests/*.h)
 REF_TESTS      := $(BUILD)/ref/tests/ref_tests

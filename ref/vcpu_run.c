@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "guest_view.h"
 #include "zxr.h"
 
 #define NMI_VECTOR 2
@@ -214,6 +215,50 @@ static void consume_blocked_kick(void) {
     sigtimedwait(&kick, NULL, &zero);
 }
 
+/* Does translating la walk through a page-table entry outside guest memory? Then *pa is where. */
+static bool walk_leaves_memory(struct zxr_vcpu *v, const struct zxr_exit_cpu *c, uint64_t la,
+                               uint64_t *pa) {
+    struct zxr_word_record rec = {.complete = true};
+    uint64_t ignored;
+    if (zxr_translate(v, c, la, &ignored, &rec) || !rec.left_memory)
+        return false;
+    *pa = rec.left_at;
+    return true;
+}
+
+/* A guest whose page tables lead outside guest memory can neither fetch nor take the fault that
+ * follows: KVM then injects and re-injects that fault inside KVM_RUN for ever, and only a kick
+ * (EINTR) brings the thread out. Zircon failed the resume at the first such walk, as an access
+ * that no VMO and no trap covers. When a kick finds the guest at the RIP the last kick left it,
+ * with an exception on its way whose fetch, IDT entry or stack walks out of guest memory, resume
+ * fails the same way here (NOT_FOUND). A guest just spinning never has that exception. */
+static bool stuck_outside_memory(struct zxr_vcpu *v) {
+    struct zxr_exit_cpu c;
+    if (!zxr_exit_cpu(v, &c))
+        return false;
+    bool again = c.regs->rip == v->kicked_rip;
+    v->kicked_rip = c.regs->rip;
+    struct kvm_vcpu_events events;
+    if (!again || ioctl(v->fd, KVM_GET_VCPU_EVENTS, &events) != 0 ||
+        !(events.exception.injected || events.exception.pending))
+        return false;
+    uint64_t gate = c.sregs->idt.base + events.exception.nr * (c.long_mode ? 16u : 8u);
+    uint64_t stack = c.long_mode ? c.regs->rsp - 8 : c.sregs->ss.base + (uint32_t)c.regs->rsp - 4;
+    const uint64_t addresses[] = {c.rip_linear, gate, stack};
+    const char *names[] = {"the instruction at RIP", "the IDT entry", "the stack"};
+    for (int i = 0; i < 3; i++) {
+        uint64_t pa;
+        if (walk_leaves_memory(v, &c, addresses[i], &pa)) {
+            zxr_note_failure("the guest is stuck delivering exception %u: the page-table walk "
+                             "for %s (linear 0x%llx) reads guest-physical 0x%llx, outside guest "
+                             "memory", events.exception.nr, names[i],
+                             (unsigned long long)addresses[i], (unsigned long long)pa);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Waits out HLT and injects what is pending, unless nothing asks for it. Returns with
  * v->running set (see zxr.h). */
 static void prepare_entry(struct zxr_vcpu *v) {
@@ -247,6 +292,8 @@ zx_status_t zxr_vcpu_run(struct zxr_vcpu *v, zx_port_packet_t *packet) {
                 int err = errno; /* only here: reading errno is a call */
                 if (err == EINTR || err == EAGAIN) {
                     consume_blocked_kick();
+                    if (stuck_outside_memory(v))
+                        return ZX_ERR_NOT_FOUND;
                     continue;
                 }
                 zxr_note_failure("KVM_RUN failed: errno %d", err);

@@ -141,6 +141,8 @@ struct zxr_walk_cache {
 #define ZXR_RECORD_WORDS 24
 struct zxr_word_record {
     bool complete; /* false once a read could not be noted */
+    bool left_memory;  /* a page-table entry lay outside guest memory, at left_at */
+    uint64_t left_at;
     int count;
     const uint64_t *word[ZXR_RECORD_WORDS]; /* in the physmem VMO's mapping */
     uint64_t value[ZXR_RECORD_WORDS];
@@ -193,6 +195,7 @@ struct zxr_vcpu {
     bool halted;          /* guest executed HLT; waiting for an interrupt */
     bool pending_left;    /* vectors stayed pending after the last injection */
     bool exit_pending;    /* completing an exit produced another exit, not yet handled */
+    uint64_t kicked_rip;  /* RIP when the last kick ended KVM_RUN (stuck_outside_memory) */
     /* Set by zx_vcpu_interrupt (under lock) after queueing a vector; the run loop reads it
      * without the lock before entering the guest. With running, a Dekker pair: either the
      * loop sees attention, or the interrupter sees running and kicks. */

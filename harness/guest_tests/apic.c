@@ -366,52 +366,6 @@ static double tsc_ticks_per_ns(void) {
     return rate;
 }
 
-/* Sends the watchdog NMI after `after_ms` unless the test ends first. */
-struct watchdog {
-    zx_handle_t vcpu;
-    int after_ms;
-    pthread_mutex_t lock;
-    pthread_cond_t done_changed;
-    bool done;
-    pthread_t thread;
-};
-
-static void *watchdog_main(void *arg) {
-    struct watchdog *w = arg;
-    struct timespec at;
-    clock_gettime(CLOCK_REALTIME, &at);
-    at.tv_sec += w->after_ms / 1000;
-    at.tv_nsec += (long)(w->after_ms % 1000) * 1000000L;
-    if (at.tv_nsec >= 1000000000L) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&w->lock);
-    while (!w->done)
-        if (pthread_cond_timedwait(&w->done_changed, &w->lock, &at) != 0)
-            break;
-    bool fire = !w->done;
-    pthread_mutex_unlock(&w->lock);
-    if (fire)
-        ZX(zx_vcpu_interrupt)(w->vcpu, WATCHDOG_VECTOR);
-    return NULL;
-}
-
-static void watchdog_start(struct watchdog *w, zx_handle_t vcpu, int after_ms) {
-    *w = (struct watchdog){.vcpu = vcpu, .after_ms = after_ms};
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->done_changed, NULL);
-    pthread_create(&w->thread, NULL, watchdog_main, w);
-}
-
-static void watchdog_stop(struct watchdog *w) {
-    pthread_mutex_lock(&w->lock);
-    w->done = true;
-    pthread_cond_signal(&w->done_changed);
-    pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
-}
-
 struct timer_run {
     uint64_t ticks, elapsed_ns, ended_by; /* ended_by: TIMER_DONE or the vector that ran */
 };
@@ -430,12 +384,12 @@ static struct timer_run run_timer_spinning(const char *clause, uint32_t lvt, uin
     state.r15 = ticks;
     state.rbp = spin;
     zxc_write_state(vcpu, &state);
-    struct watchdog w;
+    struct zxc_watchdog w;
     uint64_t start = now_ns();
-    watchdog_start(&w, vcpu, watchdog_ms);
+    zxc_watchdog_start(&w, vcpu, WATCHDOG_VECTOR, watchdog_ms);
     zx_port_packet_t p = zxc_resume(vcpu, clause);
     uint64_t end = now_ns();
-    watchdog_stop(&w);
+    zxc_watchdog_stop(&w);
     zxc_expect_u64(clause, "packet type (the guest's EXIT write)", ZX_PKT_TYPE_GUEST_MEM, p.type);
     state = zxc_read_state(vcpu);
     return (struct timer_run){.ticks = state.rbx, .elapsed_ns = end - start, .ended_by = state.rax};
