@@ -59,8 +59,7 @@ zx_status_t zxr_handle_get(zx_handle_t handle, zx_obj_type_t type, zx_rights_t r
 /* ---- vmo.c ---- */
 struct zxr_vmo {
     struct zxr_object base;
-    int fd;          /* memfd */
-    uint8_t *map;    /* shared mapping of the whole memfd */
+    uint8_t *map;    /* anonymous memory, 2 MiB-aligned: the VMO's pages */
     uint64_t size;   /* page-rounded */
 };
 
