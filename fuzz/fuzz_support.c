@@ -79,6 +79,13 @@ static pthread_mutex_t resume_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t resume_started_ms; /* 0: no resume running */
 static zx_handle_t resume_vcpu;
 static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
+static void (*before_nmi)(void);
+
+void fuzz_resume_before_nmi(void (*restore)(void)) {
+    pthread_mutex_lock(&resume_lock);
+    before_nmi = restore;
+    pthread_mutex_unlock(&resume_lock);
+}
 
 static void *watchdog(void *unused) {
     (void)unused;
@@ -89,8 +96,11 @@ static void *watchdog(void *unused) {
         if (ran > RESUME_HANG_MS)
             fuzz_finding("zx_vcpu_resume did not return within %d ms, interrupted since %d ms",
                          RESUME_HANG_MS, RESUME_KICK_MS);
-        if (ran > RESUME_KICK_MS)
+        if (ran > RESUME_KICK_MS) {
+            if (before_nmi != NULL)
+                before_nmi();
             fuzz_impl.zx_vcpu_interrupt(resume_vcpu, NMI_VECTOR);
+        }
         pthread_mutex_unlock(&resume_lock);
     }
     return NULL;

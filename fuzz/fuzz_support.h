@@ -42,6 +42,9 @@ int fuzz_count_fds(void);
  * NMI every 50 ms (a guest in a loop without exits); one still running after 20 s is a finding
  * (a hang). */
 zx_status_t fuzz_resume(zx_handle_t vcpu, zx_port_packet_t *packet);
+/* Called by the watchdog before each NMI (NULL: none), for a set-up to restore the guest's way
+ * out, which the guest may have overwritten. */
+void fuzz_resume_before_nmi(void (*restore)(void));
 
 /* Counts `status` for `call` (statuses seen per call, in results/fuzz.json). */
 void fuzz_count_status(const char *call, zx_status_t status);

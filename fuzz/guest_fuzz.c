@@ -77,6 +77,24 @@ static void write_guest(struct guest *g, uint64_t addr, const void *data, size_t
     must(fuzz_impl.zx_vmo_write(g->vmo, data, addr, len), "zx_vmo_write");
 }
 
+/* Real mode's IVT shares GPA 0 with the PML4, whose entry 0 keeps vector 0; vectors 1-255
+ * point at a handler that exits (OUT) over and over, so the watchdog's NMI always ends a resume
+ * of a real-mode guest in a loop. As PML4 entries they are not present. */
+static void write_way_out(struct guest *g) {
+    static uint32_t ivt[255];
+    for (int v = 0; v < 255; v++)
+        ivt[v] = (uint32_t)EXIT_HANDLER_SEGMENT << 16;
+    write_guest(g, 4, ivt, sizeof ivt);
+    static const uint8_t exit_handler[] = {OUT_DX, 0xEB, 0xFD}; /* 1: out %al,(%dx); jmp 1b */
+    write_guest(g, (uint64_t)EXIT_HANDLER_SEGMENT << 4, exit_handler, sizeof exit_handler);
+}
+
+/* The guest may overwrite the NMI's IVT entry or the handler (a real-mode store can reach
+ * them): the watchdog puts them back before each NMI, or that NMI would run the guest's bytes
+ * with NMIs blocked and never end the resume. */
+static struct guest *running_guest;
+static void restore_way_out(void) { write_way_out(running_guest); }
+
 static void make_guest(struct guest *g, const uint8_t *code, size_t code_len) {
     must(fuzz_impl.zxconf_hypervisor_resource(&g->resource), "zxconf_hypervisor_resource");
     must(fuzz_impl.zx_vmo_create(GUEST_MEMORY, 0, &g->vmo), "zx_vmo_create");
@@ -97,15 +115,7 @@ static void make_guest(struct guest *g, const uint8_t *code, size_t code_len) {
     for (uint64_t i = 0; i < 512; i++)
         pd[i] = (i << 21) | PTE_P | PTE_RW | PTE_U | PTE_PS;
     write_guest(g, PD_ADDR, pd, sizeof pd);
-    /* Real mode's IVT shares GPA 0 with the PML4, whose entry 0 keeps vector 0; vectors 1-255
-     * point at a handler that exits (OUT) over and over, so the watchdog's NMI always ends
-     * a resume of a real-mode guest in a loop. As PML4 entries they are not present. */
-    static uint32_t ivt[255];
-    for (int v = 0; v < 255; v++)
-        ivt[v] = (uint32_t)EXIT_HANDLER_SEGMENT << 16;
-    write_guest(g, 4, ivt, sizeof ivt);
-    static const uint8_t exit_handler[] = {OUT_DX, 0xEB, 0xFD}; /* 1: out %al,(%dx); jmp 1b */
-    write_guest(g, (uint64_t)EXIT_HANDLER_SEGMENT << 4, exit_handler, sizeof exit_handler);
+    write_way_out(g);
     if (code_len > 0) {
         write_guest(g, FIRST_ENTRY, code, code_len);
         write_guest(g, SECOND_ENTRY, code, code_len);
@@ -174,6 +184,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int fds = fuzz_count_fds();
     struct guest g;
     make_guest(&g, code, code_len);
+    running_guest = &g;
+    fuzz_resume_before_nmi(restore_way_out);
     /* header: [0] bit 0 runs the first VCPU, bit 1 the second (neither: the first), bit 2
      * starts the interrupt thread; [1] the value INs read; [2..7] the interrupt plan. */
     struct interrupter in = {.vcpus = {g.vcpus[0], g.vcpus[1]}};
@@ -190,6 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         atomic_store(&in.stop, true);
         pthread_join(thread, NULL);
     }
+    fuzz_resume_before_nmi(NULL);
     close_guest(&g);
     int fds_after = fuzz_count_fds();
     if (fds_after != fds)
