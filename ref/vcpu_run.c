@@ -169,9 +169,14 @@ static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
 }
 
 /* An MSR that Zircon emulated (msr.c). KVM completes the access at the next entry; a VCPU
- * that fails skips it (completed first), as other failing instructions do here. */
+ * that fails skips it (completed first), as other failing instructions do here. An access that
+ * #GPs is completed at once too: KVM queues the #GP only then, and an entry that delivers an
+ * exception drops the external vector KVM holds, which kvm_run's flags (from before) allowed.
+ * Once the #GP is queued they say no, and a pending vector waits for the window after it. */
 static zx_status_t handle_msr(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     zx_status_t status = zxr_msr_exit(v, packet);
+    if (status == ZX_ERR_NEXT && v->run->msr.error)
+        return complete_with(v, ZX_ERR_NEXT);
     return status == ZX_OK || status == ZX_ERR_NEXT ? status : complete_with(v, status);
 }
 
