@@ -497,12 +497,12 @@ ZXC_TEST(apic_timer_tick_during_gp_exit) {
     state.r14 = count_for(period_ms, 1);
     state.r15 = ticks;
     zxc_write_state(vcpu, &state);
-    struct watchdog w;
+    struct zxc_watchdog w;
     uint64_t start = now_ns();
-    watchdog_start(&w, vcpu, 10000);
+    zxc_watchdog_start(&w, vcpu, WATCHDOG_VECTOR, 10000);
     zx_port_packet_t p = zxc_resume(vcpu, CLAUSE_TIMER_MODES);
     uint64_t end = now_ns();
-    watchdog_stop(&w);
+    zxc_watchdog_stop(&w);
     zxc_expect_u64(CLAUSE_TIMER_MODES, "packet type (the guest's EXIT write)",
                    ZX_PKT_TYPE_GUEST_MEM, p.type);
     state = zxc_read_state(vcpu);
