@@ -59,10 +59,11 @@ static void inject_pending_locked(struct zxr_vcpu *v) {
     for (unsigned vector = 255; vector >= FIRST_EXTERNAL_VECTOR; vector--) {
         if (!is_pending(v, vector))
             continue;
-        /* KVM holds one external vector until the next entry delivers it, and refuses a second
-         * (EEXIST); kvm_run's flags date from the last exit, so after an injection they are
-         * stale until KVM_RUN. The bit is cleared only once KVM took the vector: a vector
-         * raised between an injection and the entry waits for the next window, never lost. */
+        /* KVM holds one external vector until the next entry delivers it, and a second one
+         * would replace it; kvm_run's flags date from the last exit, so after an injection they
+         * are stale until KVM_RUN and are cleared here. The bit is cleared only once KVM took
+         * the vector: a vector raised between an injection and the entry waits for the next
+         * window, never lost (ref/README.md, "Injecting interrupts"). */
         if (run->ready_for_interrupt_injection && run->if_flag) {
             struct kvm_interrupt irq = {.irq = vector};
             if (ioctl(v->fd, KVM_INTERRUPT, &irq) == 0) {

@@ -1,11 +1,11 @@
-/* Statuses the API fuzzer (fuzz/) met that the pages did not list; each page now lists it,
- * and these tests hold any implementation to it. */
+/* What the fuzzers (fuzz/) found that a test can hold any implementation to: statuses the pages
+ * did not list (each page now lists it), and a resume that never returned. */
 #include <stdint.h>
 
 #include "zxc.h"
 
-/* zx_vcpu_resume.ERRORS.NOT_FOUND.guest-accessed-io-port: the io guest's first OUT goes to a port no trap covers (Zircon's
- * trap lookup gives NOT_FOUND as well). */
+/* zx_vcpu_resume.ERRORS.NOT_FOUND.guest-accessed-io-port: the io guest's first OUT goes to a
+ * port no trap covers (Zircon's trap lookup gives NOT_FOUND as well). */
 ZXC_TEST(vcpu_resume_untrapped_port) {
     ZXC_COVERS("zx_vcpu_resume.ERRORS.NOT_FOUND.guest-accessed-io-port");
     struct zxc_guest g;
