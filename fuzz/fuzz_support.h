@@ -54,8 +54,7 @@ void fuzz_write_stats(void);
 /* A violated oracle: prints "zxfuzz: FINDING: ..." and aborts, so libFuzzer keeps the input. */
 __attribute__((noreturn, format(printf, 1, 2))) void fuzz_finding(const char *fmt, ...);
 
-/* harness/status_names.c, linked in. */
-const char *zxc_status_name(zx_status_t status);
+#include "status_names.h" /* harness/status_names.c, linked in */
 uint64_t fuzz_now_ms(void);
 
 #endif

@@ -1,7 +1,8 @@
 /* zx_status_t values by name, for messages. */
 #include <stdio.h>
+#include <zircon/errors.h>
 
-#include "zxc.h"
+#include "status_names.h"
 
 const char *zxc_status_name(zx_status_t status) {
     switch (status) {

@@ -61,7 +61,7 @@ __attribute__((noreturn, format(printf, 1, 2))) void zxc_not_testable(const char
 /* "spec/zx_vcpu_create.md:12" for a clause id, from gen's clause list; NULL if unknown. */
 const char *zxc_clause_location(const char *clause_id);
 
-const char *zxc_status_name(zx_status_t status);
+#include "status_names.h"
 
 /* Fails citing `clause` unless `actual == expected`. */
 void zxc_expect_status(const char *clause, const char *what, zx_status_t expected,

@@ -23,7 +23,6 @@ extern struct vmm_impl zx;
 /* Loads the library and every symbol above; false (after one line on stderr) if any is missing. */
 bool impl_load(const char *path);
 
-/* The name of a status, for messages. */
-const char *status_name(zx_status_t status);
+#include "status_names.h" /* harness/status_names.c: zxc_status_name */
 
 #endif

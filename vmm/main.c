@@ -66,9 +66,9 @@ void machine_end(struct machine *m, enum guest_end end, const char *fmt, ...) {
 void machine_call_failed(struct machine *m, const char *call, zx_status_t status,
                          const char *what) {
     char citation[1536];
-    spec_citation(call, status_name(status), citation, sizeof citation);
-    machine_end(m, VMM_FAILED, "%s failed with %s (%d) while %s%s", call, status_name(status),
-                status, what, citation);
+    spec_citation(call, zxc_status_name(status), citation, sizeof citation);
+    machine_end(m, VMM_FAILED, "%s failed with %s (%d) while %s%s", call,
+                zxc_status_name(status), status, what, citation);
 }
 
 static struct termios saved_terminal;

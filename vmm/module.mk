@@ -16,9 +16,11 @@ $(VMM_SPEC_ERRORS): vmm/spec_errors.py $(GEN_PAGES) $(wildcard gen/*.py)
 	if [ -f gen/zxgen.py ]; then $(PYTHON) gen/zxgen.py clauses $(GEN_PAGES); fi \
 	    | $(PYTHON) vmm/spec_errors.py > $@.tmp && mv $@.tmp $@
 
-$(VMM_BIN): $(VMM_SRCS) $(VMM_HDRS) $(VMM_SPEC_ERRORS) vmm/module.mk
+# Status names come from the harness's one table (harness/status_names.c).
+$(VMM_BIN): $(VMM_SRCS) $(VMM_HDRS) $(VMM_SPEC_ERRORS) harness/status_names.c harness/status_names.h vmm/module.mk
 	@mkdir -p $(@D)
-	$(CC) $(VMM_CFLAGS) -Ivmm -o $@ $(VMM_SRCS) $(VMM_SPEC_ERRORS) -ldl -pthread
+	$(CC) $(VMM_CFLAGS) -Ivmm -Iharness -o $@ $(VMM_SRCS) $(VMM_SPEC_ERRORS) harness/status_names.c \
+	    -ldl -pthread
 
 # An implementation whose call fails on valid input (the status from $ZXVMM_TEST_STATUS), for
 # boot-check's check of the failure line: the reference with zx_guest_set_trap changed.

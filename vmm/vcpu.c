@@ -84,7 +84,7 @@ static void resume_failed(struct machine *m, struct vcpu *v, zx_status_t status)
     if (status == ZX_ERR_NOT_SUPPORTED)
         machine_end(m, GUEST_CRASHED, "VCPU %u stopped: zx_vcpu_resume returned %s (the guest "
                     "triple-faulted or made an exit the implementation does not support)",
-                    v->id, status_name(status));
+                    v->id, zxc_status_name(status));
     else
         machine_call_failed(m, "zx_vcpu_resume", status, "running the guest");
 }
