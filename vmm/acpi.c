@@ -4,6 +4,7 @@
  * 8042 or VGA; the MADT lists each CPU and the IO APIC; the DSDT only holds _S5. */
 #include <string.h>
 
+#include "le_bytes.h"
 #include "machine.h"
 
 #define ACPI_HEADER_SIZE 36
@@ -26,24 +27,19 @@ static uint8_t checksum(const uint8_t *bytes, size_t len) {
     return (uint8_t)-sum;
 }
 
-static void put(uint8_t *p, uint64_t value, unsigned bytes) {
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = value >> (8 * i);
-}
-
 static void header(uint8_t *t, const char *signature, uint32_t length, uint8_t revision) {
     memcpy(t, signature, 4);
-    put(t + 4, length, 4);
+    put32(t + 4, length);
     t[8] = revision;
     memcpy(t + 10, "ZXCONF", 6);
     memcpy(t + 16, "ZXVMM   ", 8);
-    put(t + 24, 1, 4);           /* OEM revision */
+    put32(t + 24, 1);           /* OEM revision */
     memcpy(t + 28, "ZXCF", 4);   /* creator */
-    put(t + 32, 1, 4);
+    put32(t + 32, 1);
 }
 
 static void finish(uint8_t *t) {
-    uint32_t length = t[4] | t[5] << 8 | t[6] << 16 | (uint32_t)t[7] << 24;
+    uint32_t length = get32(t + 4);
     t[9] = 0;
     t[9] = checksum(t, length);
 }
@@ -54,7 +50,7 @@ static void gas_io(uint8_t *p, uint16_t port, uint8_t bytes) {
     p[1] = bytes * 8;
     p[2] = 0;
     p[3] = bytes == 1 ? 1 : 2; /* access size: byte or word */
-    put(p + 4, port, 8);
+    put64(p + 4, port);
 }
 
 uint64_t acpi_build(struct machine *m) {
@@ -82,40 +78,40 @@ uint64_t acpi_build(struct machine *m) {
 
     uint8_t *f = AT(fadt);
     header(f, "FACP", FADT_SIZE, 3);
-    put(f + 40, dsdt, 4);
-    put(f + 46, IRQ_ACPI_SCI, 2);
+    put32(f + 40, dsdt);
+    put16(f + 46, IRQ_ACPI_SCI);
     /* SMI_CMD (48) stays 0: ACPI is always on, so the PM1 control reads SCI_EN. */
-    put(f + 56, PORT_ACPI_PM1_EVENT, 4);
-    put(f + 64, PORT_ACPI_PM1_CONTROL, 4);
+    put32(f + 56, PORT_ACPI_PM1_EVENT);
+    put32(f + 64, PORT_ACPI_PM1_CONTROL);
     f[88] = 4; /* PM1_EVT_LEN */
     f[89] = 2; /* PM1_CNT_LEN */
-    put(f + 109, FADT_BOOT_NO_VGA, 2); /* IAPC_BOOT_ARCH: no 8042 bit, so Linux skips it */
-    put(f + 112, FADT_FLAG_WBINVD | FADT_FLAG_POWER_BUTTON_ABSENT | FADT_FLAG_SLEEP_BUTTON_ABSENT |
-                 FADT_FLAG_RESET_REGISTER | FADT_FLAG_APIC_PHYSICAL, 4);
+    put16(f + 109, FADT_BOOT_NO_VGA); /* IAPC_BOOT_ARCH: no 8042 bit, so Linux skips it */
+    put32(f + 112, FADT_FLAG_WBINVD | FADT_FLAG_POWER_BUTTON_ABSENT | FADT_FLAG_SLEEP_BUTTON_ABSENT |
+                   FADT_FLAG_RESET_REGISTER | FADT_FLAG_APIC_PHYSICAL);
     gas_io(f + 116, PORT_RESET_CONTROL, 1);
     f[128] = RESET_VALUE;
-    put(f + 140, dsdt, 8);
+    put64(f + 140, dsdt);
     gas_io(f + 148, PORT_ACPI_PM1_EVENT, 4);
     gas_io(f + 172, PORT_ACPI_PM1_CONTROL, 2);
     finish(f);
 
     uint8_t *t = AT(madt);
     uint32_t length = ACPI_HEADER_SIZE + 8;
-    put(t + ACPI_HEADER_SIZE, 0xfee00000, 4); /* local APIC address; flags 0: no 8259s */
+    put32(t + ACPI_HEADER_SIZE, 0xfee00000); /* local APIC address; flags 0: no 8259s */
     for (uint32_t cpu = 0; cpu < m->cpus; cpu++, length += 8) {
         uint8_t *e = t + length;
         e[0] = MADT_LOCAL_APIC;
         e[1] = 8;
         e[2] = cpu; /* ACPI processor id */
         e[3] = cpu; /* APIC id: Zircon gives VCPU n the id n */
-        put(e + 4, 1, 4); /* enabled */
+        put32(e + 4, 1); /* enabled */
     }
     uint8_t *io = t + length;
     io[0] = MADT_IO_APIC;
     io[1] = 12;
     io[2] = 0; /* IO APIC id */
-    put(io + 4, GPA_IOAPIC, 4);
-    put(io + 8, 0, 4); /* GSI base */
+    put32(io + 4, GPA_IOAPIC);
+    put32(io + 8, 0); /* GSI base */
     length += 12;
     header(t, "APIC", length, 3);
     finish(t);
@@ -125,8 +121,8 @@ uint64_t acpi_build(struct machine *m) {
     header(AT(xsdt), "XSDT", ACPI_HEADER_SIZE + 8 * count, 1);
     header(AT(rsdt), "RSDT", ACPI_HEADER_SIZE + 4 * count, 1);
     for (unsigned i = 0; i < count; i++) {
-        put(AT(xsdt) + ACPI_HEADER_SIZE + 8 * i, tables[i], 8);
-        put(AT(rsdt) + ACPI_HEADER_SIZE + 4 * i, tables[i], 4);
+        put64(AT(xsdt) + ACPI_HEADER_SIZE + 8 * i, tables[i]);
+        put32(AT(rsdt) + ACPI_HEADER_SIZE + 4 * i, tables[i]);
     }
     finish(AT(xsdt));
     finish(AT(rsdt));
@@ -135,9 +131,9 @@ uint64_t acpi_build(struct machine *m) {
     memcpy(r, "RSD PTR ", 8);
     memcpy(r + 9, "ZXCONF", 6);
     r[15] = 2; /* ACPI 2.0+ */
-    put(r + 16, rsdt, 4);
-    put(r + 20, 36, 4);
-    put(r + 24, xsdt, 8);
+    put32(r + 16, rsdt);
+    put32(r + 20, 36);
+    put64(r + 24, xsdt);
     r[8] = checksum(r, 20);
     r[32] = checksum(r, 36);
 #undef AT

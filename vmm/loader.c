@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "le_bytes.h"
 #include "machine.h"
 
 /* boot_params offsets (arch/x86/include/uapi/asm/bootparam.h). */
@@ -65,13 +66,6 @@ static bool read_file(const char *path, const char *what, struct file_data *out)
                 size <= 0 ? ": it is empty" : "");
     return ok;
 }
-
-static uint16_t get16(const uint8_t *p) { return p[0] | p[1] << 8; }
-static uint32_t get32(const uint8_t *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
-static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, v); put32(p + 4, v >> 32); }
 
 static bool is_bzimage(const struct file_data *f) {
     return f->size > 0x1000 && get16(f->bytes + BP_BOOT_FLAG) == BOOT_FLAG_MAGIC &&
