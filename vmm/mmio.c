@@ -154,15 +154,13 @@ void mmio_handle(struct machine *m, struct vcpu *v, const zx_port_packet_t *pack
     uint64_t size_mask = mov.size == 8 ? ~0ull : (1ull << (8 * mov.size)) - 1;
     if (mov.write) {
         uint64_t value = mov.immediate ? mov.value : regs[mov.reg] >> (mov.high_byte ? 8 : 0);
+        pthread_mutex_lock(&m->lock);
         if (mov.size == 8) { /* two 32-bit halves, low first, as devices see a split access */
-            pthread_mutex_lock(&m->lock);
             region->write(m, mem->addr - region->base, 4, (uint32_t)value);
             region->write(m, mem->addr - region->base + 4, 4, (uint32_t)(value >> 32));
-            pthread_mutex_unlock(&m->lock);
-            return;
+        } else {
+            region->write(m, mem->addr - region->base, mov.size, (uint32_t)(value & size_mask));
         }
-        pthread_mutex_lock(&m->lock);
-        region->write(m, mem->addr - region->base, mov.size, (uint32_t)(value & size_mask));
         pthread_mutex_unlock(&m->lock);
         return;
     }
