@@ -167,6 +167,8 @@ void *zxc_unmapped_page(void);
 void *zxc_readonly_page(void);
 
 void zxc_sleep_ms(int ms);
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t zxc_now_ns(void);
 
 /* Interrupts `vcpu` with `vector` from another thread every `every_ms` until stopped (the
  * first time after `every_ms`): ends a resume that waits for what never comes. */

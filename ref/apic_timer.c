@@ -22,21 +22,28 @@ uint64_t zxr_monotonic_ns(void) {
 void zxr_apic_timers_lock(void) { pthread_mutex_lock(&timers_lock); }
 void zxr_apic_timers_unlock(void) { pthread_mutex_unlock(&timers_lock); }
 
-/* A forked child has no timer thread and none of its parent's running VCPUs. */
-static void before_fork(void) { pthread_mutex_lock(&timers_lock); }
-static void after_fork_parent(void) { pthread_mutex_unlock(&timers_lock); }
-static void after_fork_child(void) {
-    armed = NULL;
-    thread_running = false;
-    pthread_mutex_unlock(&timers_lock);
-}
-
-static void init_timers(void) {
+static void init_timers_changed(void) {
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&timers_changed, &attr);
     pthread_condattr_destroy(&attr);
+}
+
+/* A forked child has no timer thread and none of its parent's running VCPUs. Its copy of the
+ * condition variable still counts the parent's timer thread as a waiter, which would take the
+ * child's first signal (or block it): the child starts with a new one. */
+static void before_fork(void) { pthread_mutex_lock(&timers_lock); }
+static void after_fork_parent(void) { pthread_mutex_unlock(&timers_lock); }
+static void after_fork_child(void) {
+    armed = NULL;
+    thread_running = false;
+    init_timers_changed();
+    pthread_mutex_unlock(&timers_lock);
+}
+
+static void init_timers(void) {
+    init_timers_changed();
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 }
 

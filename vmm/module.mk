@@ -55,6 +55,17 @@ vmm-check: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL) $(VMM_FAILING_IMPL)
 
 CHECK_TARGETS += vmm-check
 
+# Counted boots: make vmm-soak N=100 [CPUS=2] [KERNEL=bzimage|vmlinux] [CMDLINE=quiet] boots
+# Linux N times in one VM, each boot counted as it came (vmm/tests/soak.sh). CMDLINE is the
+# kernel command line's extra text (zxvmm --cmdline; CMDLINE= for none).
+KERNEL  ?= bzimage
+CMDLINE ?= quiet
+.PHONY: vmm-soak
+vmm-soak: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL)
+	@case "$(KERNEL)" in bzimage|vmlinux) ;; *) echo "vmm-soak: KERNEL is bzimage or vmlinux, not '$(KERNEL)'" >&2; exit 2 ;; esac
+	$(VMRUN) --timeout $$(( 600 + 320 * $(N) )) -- vmm/tests/soak.sh $(VMM_BIN) $(IMPL) \
+	    "$$(scripts/debian-kernel $(KERNEL))" $(VMM_INITRAMFS) $(BUILD)/vmm/soak $(N) $(CPUS) "$(CMDLINE)"
+
 # Reboot and panic end zxvmm with their own exit statuses (two more boots, kept out of make
 # check while guests still stop taking interrupts now and then: see README.md, zxvmm).
 .PHONY: vmm-ends-check

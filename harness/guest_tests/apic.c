@@ -1,19 +1,15 @@
 /* The x86 guest environment behind zx_vcpu_resume: the x2APIC's MSRs and #GP cases, ICR writes
- * as GUEST_VCPU packets (Fuchsia's IPI test), a second VCPU started from a STARTUP packet, the
- * APIC timer in each mode (and masked), CPUID and kvmclock. */
+ * as GUEST_VCPU packets (Fuchsia's IPI test), a second VCPU started from a STARTUP packet,
+ * CPUID and kvmclock (the timer: apic_timer.c). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <x86intrin.h>
 
 #include "zxc.h"
 
 #define DATA_ADDR 0x30000u   /* guests/apic.inc */
 #define REPORTED 0x600du     /* rbx of a guest that did what it was asked */
-#define TIMER_DONE 0x100u    /* rax of apic_timer once its ticks came */
 #define TIMER_VECTOR 32u
-#define WATCHDOG_VECTOR 2u   /* an NMI ends a guest whose interrupt never came */
 #define GP_VECTOR 13u
 #define TRAMPOLINE 0x9000u   /* vector 9 */
 
@@ -23,9 +19,6 @@
 #define CLAUSE_MASK "zx_vcpu_resume.DESCRIPTION.mask-holds-destination-s"
 #define CLAUSE_STARTUP "zx_vcpu_resume.DESCRIPTION.write-interrupt-command-register-2"
 #define CLAUSE_INIT "zx_vcpu_resume.DESCRIPTION.write-init-delivery-mode"
-#define CLAUSE_TIMER_RATE "zx_vcpu_resume.DESCRIPTION.apic-timer-counts-rate"
-#define CLAUSE_TIMER_MODES "zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector"
-#define CLAUSE_TIMER_MASKED "zx_vcpu_resume.DESCRIPTION.raises-nothing-lvt-entry"
 #define CLAUSE_HLT_WAKES "zx_vcpu_resume.DESCRIPTION.apic-timer-self-ipi"
 #define CLAUSE_GP "zx_vcpu_resume.DESCRIPTION.read-write-model-specific"
 #define CLAUSE_INVALID_ARGS "zx_vcpu_resume.DESCRIPTION.guest-changes-ia32-apic"
@@ -52,11 +45,6 @@
 #define X2APIC_CURRENT_COUNT 0x839u
 #define X2APIC_SELF_IPI 0x83fu
 #define LVT_MASKED (1u << 16)
-#define LVT_PERIODIC (1u << 17)
-#define LVT_TSC_DEADLINE (2u << 17)
-#define DCR_DIVIDE_1 0xbu
-#define DCR_DIVIDE_2 0x0u
-#define DCR_DIVIDE_128 0xau
 
 /* ---- the MSR probe guest (guests/msr.S) ---------------------------------------------------- */
 
@@ -330,193 +318,6 @@ ZXC_TEST(apic_startup_second_vcpu) {
     zxc_resume_expect_exit(bsp, CLAUSE_STARTUP);
 }
 
-/* ---- the APIC timer ---------------------------------------------------------------------------- */
-
-static uint64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
-/* A TSC reading and the CLOCK_MONOTONIC time it was taken at: of 8 tries, the one that the
- * two clock reads around it enclose most tightly (a preemption between them would skew it). */
-static void tsc_sample(uint64_t *tsc, double *ns) {
-    uint64_t best_width = UINT64_MAX;
-    for (int i = 0; i < 8; i++) {
-        uint64_t before = now_ns(), t = __rdtsc(), after = now_ns();
-        if (after - before < best_width) {
-            best_width = after - before;
-            *tsc = t;
-            *ns = ((double)before + (double)after) / 2;
-        }
-    }
-}
-
-/* The TSC's rate, measured against CLOCK_MONOTONIC: the guest's TSC runs at the host's. */
-static double tsc_ticks_per_ns(void) {
-    static double rate;
-    if (rate == 0) {
-        uint64_t start_tsc, end_tsc;
-        double start_ns, end_ns;
-        tsc_sample(&start_tsc, &start_ns);
-        zxc_sleep_ms(200);
-        tsc_sample(&end_tsc, &end_ns);
-        rate = (double)(end_tsc - start_tsc) / (end_ns - start_ns);
-    }
-    return rate;
-}
-
-struct timer_run {
-    uint64_t ticks, elapsed_ns, ended_by; /* ended_by: TIMER_DONE or the vector that ran */
-};
-
-/* Runs guests/apic_timer.S with the given registers until `ticks` timer interrupts came or the
- * watchdog fired after `watchdog_ms`. */
-static struct timer_run run_timer_spinning(const char *clause, uint32_t lvt, uint32_t dcr,
-                                           uint64_t count, uint64_t ticks, int watchdog_ms,
-                                           bool spin) {
-    struct zxc_guest g;
-    zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(apic_timer));
-    zx_vcpu_state_t state = zxc_read_state(vcpu);
-    state.r12 = lvt;
-    state.r13 = dcr;
-    state.r14 = count;
-    state.r15 = ticks;
-    state.rbp = spin;
-    zxc_write_state(vcpu, &state);
-    struct zxc_watchdog w;
-    uint64_t start = now_ns();
-    zxc_watchdog_start(&w, vcpu, WATCHDOG_VECTOR, watchdog_ms);
-    zx_port_packet_t p = zxc_resume(vcpu, clause);
-    uint64_t end = now_ns();
-    zxc_watchdog_stop(&w);
-    zxc_expect_u64(clause, "packet type (the guest's EXIT write)", ZX_PKT_TYPE_GUEST_MEM, p.type);
-    state = zxc_read_state(vcpu);
-    return (struct timer_run){.ticks = state.rbx, .elapsed_ns = end - start, .ended_by = state.rax};
-}
-
-static struct timer_run run_timer(const char *clause, uint32_t lvt, uint32_t dcr, uint64_t count,
-                                  uint64_t ticks, int watchdog_ms) {
-    return run_timer_spinning(clause, lvt, dcr, count, ticks, watchdog_ms, false);
-}
-
-/* Requires `ticks` interrupts, none earlier than ticks * period_ms after resume began. */
-static void expect_fired(const char *clause, const char *mode, struct timer_run r, uint64_t ticks,
-                         double period_ms) {
-    if (r.ended_by != TIMER_DONE)
-        zxc_fail(clause, "%s timer: %llu of %llu interrupts in %.0f ms, then the watchdog ran "
-                 "(vector %llu)", mode, (unsigned long long)r.ticks, (unsigned long long)ticks,
-                 (double)r.elapsed_ns / 1e6, (unsigned long long)r.ended_by);
-    double earliest_ms = 0.95 * (double)ticks * period_ms;
-    if ((double)r.elapsed_ns / 1e6 < earliest_ms)
-        zxc_fail(clause, "%s timer: %llu interrupts after %.1f ms, expected no earlier than "
-                 "%.1f ms", mode, (unsigned long long)ticks, (double)r.elapsed_ns / 1e6,
-                 earliest_ms);
-}
-
-/* Timer counts (and TSC-deadline distances) for `ms` at the TSC's rate over `divisor`. */
-static uint32_t count_for(double ms, unsigned divisor) {
-    return (uint32_t)(ms * 1e6 * tsc_ticks_per_ns() / divisor);
-}
-
-ZXC_TEST(apic_timer_one_shot_wakes_hlt) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-timer-counts-rate");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-timer-self-ipi");
-    const double period_ms = 100;
-    struct timer_run r = run_timer(CLAUSE_HLT_WAKES, TIMER_VECTOR, DCR_DIVIDE_1,
-                                   count_for(period_ms, 1), 1, 5000);
-    expect_fired(CLAUSE_TIMER_MODES, "one-shot", r, 1, period_ms);
-}
-
-ZXC_TEST(apic_timer_divide_rule) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.apic-timer-counts-rate");
-    const double period_ms = 100;
-    struct timer_run r = run_timer(CLAUSE_TIMER_RATE, TIMER_VECTOR, DCR_DIVIDE_128,
-                                   count_for(period_ms, 128), 1, 5000);
-    expect_fired(CLAUSE_TIMER_RATE, "one-shot, divide by 128", r, 1, period_ms);
-    r = run_timer(CLAUSE_TIMER_RATE, TIMER_VECTOR, DCR_DIVIDE_2, count_for(period_ms, 2), 1, 5000);
-    expect_fired(CLAUSE_TIMER_RATE, "one-shot, divide by 2", r, 1, period_ms);
-}
-
-ZXC_TEST(apic_timer_periodic) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
-    const double period_ms = 40;
-    struct timer_run r = run_timer(CLAUSE_TIMER_MODES, LVT_PERIODIC | TIMER_VECTOR, DCR_DIVIDE_1,
-                                   count_for(period_ms, 1), 5, 3000);
-    expect_fired(CLAUSE_TIMER_MODES, "periodic", r, 5, period_ms);
-}
-
-/* The guest spins instead of halting: the expiry must stop it in the middle of running. */
-ZXC_TEST(apic_timer_periodic_running_guest) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
-    const double period_ms = 40;
-    struct timer_run r = run_timer_spinning(CLAUSE_TIMER_MODES, LVT_PERIODIC | TIMER_VECTOR,
-                                            DCR_DIVIDE_1, count_for(period_ms, 1), 3, 3000, true);
-    expect_fired(CLAUSE_TIMER_MODES, "periodic, guest running", r, 3, period_ms);
-}
-
-ZXC_TEST(apic_timer_tsc_deadline) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
-    const double period_ms = 100;
-    struct timer_run r = run_timer(CLAUSE_TIMER_MODES, LVT_TSC_DEADLINE | TIMER_VECTOR,
-                                   DCR_DIVIDE_1, count_for(period_ms, 1), 1, 5000);
-    expect_fired(CLAUSE_TIMER_MODES, "TSC-deadline", r, 1, period_ms);
-}
-
-ZXC_TEST(apic_timer_masked) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.raises-nothing-lvt-entry");
-    const double period_ms = 20;
-    struct timer_run r = run_timer(CLAUSE_TIMER_MASKED, LVT_MASKED | TIMER_VECTOR, DCR_DIVIDE_1,
-                                   count_for(period_ms, 1), 1, 400);
-    zxc_expect_u64(CLAUSE_TIMER_MASKED, "timer interrupts of a masked one-shot timer", 0, r.ticks);
-    zxc_expect_u64(CLAUSE_TIMER_MASKED, "what ended the wait (the watchdog NMI)", WATCHDOG_VECTOR,
-                   r.ended_by);
-    r = run_timer(CLAUSE_TIMER_MASKED, LVT_MASKED | LVT_PERIODIC | TIMER_VECTOR, DCR_DIVIDE_1,
-                  count_for(period_ms, 1), 1, 400);
-    zxc_expect_u64(CLAUSE_TIMER_MASKED, "timer interrupts of a masked periodic timer", 0, r.ticks);
-    r = run_timer(CLAUSE_TIMER_MASKED, LVT_MASKED | LVT_TSC_DEADLINE | TIMER_VECTOR, DCR_DIVIDE_1,
-                  count_for(period_ms, 1), 1, 400);
-    zxc_expect_u64(CLAUSE_TIMER_MASKED, "timer interrupts of a masked TSC-deadline timer", 0,
-                   r.ticks);
-}
-
-/* Linux probes MSRs with rdmsr_safe while its one-shot timer runs: guests/timer_gp.S spins in
- * RDMSR of an MSR that #GPs while a one-shot timer that each tick re-arms comes every period. A
- * tick raised while such an exit is handled must still arrive (after the #GP); one lost tick
- * stops the ticks for good, as it stopped zxvmm's Linux guests. Whether a tick falls into that
- * window is up to the timer thread, so the guest waits for many. */
-ZXC_TEST(apic_timer_tick_during_gp_exit) {
-    ZXC_COVERS("zx_vcpu_resume.DESCRIPTION.shot-mode-raises-vector");
-    const uint64_t ticks = 300;
-    const double period_ms = 0.25;
-    struct zxc_guest g;
-    zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(timer_gp));
-    zx_vcpu_state_t state = zxc_read_state(vcpu);
-    state.r12 = MSR_UNKNOWN;
-    state.r14 = count_for(period_ms, 1);
-    state.r15 = ticks;
-    zxc_write_state(vcpu, &state);
-    struct zxc_watchdog w;
-    uint64_t start = now_ns();
-    zxc_watchdog_start(&w, vcpu, WATCHDOG_VECTOR, 10000);
-    zx_port_packet_t p = zxc_resume(vcpu, CLAUSE_TIMER_MODES);
-    uint64_t end = now_ns();
-    zxc_watchdog_stop(&w);
-    zxc_expect_u64(CLAUSE_TIMER_MODES, "packet type (the guest's EXIT write)",
-                   ZX_PKT_TYPE_GUEST_MEM, p.type);
-    state = zxc_read_state(vcpu);
-    if (state.rax != TIMER_DONE)
-        zxc_fail(CLAUSE_TIMER_MODES, "one-shot timer re-armed by each tick, guest in RDMSR that "
-                 "#GPs: %llu of %llu ticks (and %llu #GPs) in %.0f ms, then the watchdog ran "
-                 "(vector %llu): a tick was lost", (unsigned long long)state.rbx,
-                 (unsigned long long)ticks, (unsigned long long)state.rbp,
-                 (double)(end - start) / 1e6, (unsigned long long)state.rax);
-    else if (state.rbp == 0)
-        zxc_fail(CLAUSE_TIMER_MODES, "the guest's RDMSR of MSR %#x raised no #GP: the test "
-                 "proved nothing", MSR_UNKNOWN);
-}
-
 /* ---- CPUID and kvmclock ------------------------------------------------------------------------- */
 
 struct cpuid_regs {
@@ -559,10 +360,10 @@ ZXC_TEST(apic_kvmclock_ticks) {
     zx_handle_t vcpu = zxc_guest_with_vcpu(&g, ZXC_IMAGE(kvmclock));
     zxc_resume_expect_exit(vcpu, CLAUSE_KVMCLOCK);
     uint64_t first = zxc_read_state(vcpu).r8;
-    uint64_t start = now_ns();
+    uint64_t start = zxc_now_ns();
     zxc_sleep_ms(200);
     zxc_resume_expect_exit(vcpu, CLAUSE_KVMCLOCK);
-    uint64_t host_ns = now_ns() - start;
+    uint64_t host_ns = zxc_now_ns() - start;
     uint64_t second = zxc_read_state(vcpu).r9;
     if (first == 0)
         zxc_fail(CLAUSE_KVMCLOCK, "kvmclock read 0 ns: the clock was not set up");

@@ -12,17 +12,12 @@ impl=${2:?} kernel=${3:?} initramfs=${4:?} out=${5:?} failing_impl=${6:?}
 mkdir -p "$out"
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/tests/check.sh"
 
-
-# A guest that stops taking interrupts (README.md, zxvmm: guests that stopped) times out with status 6;
-# that alone is tried once more, and said so. Any other outcome counts at once.
-for attempt in 1 2; do
-    echo "boot-check: booting $kernel with 2 VCPUs on $impl"
-    "$zxvmm" --impl "$impl" --kernel "$kernel" --initrd "$initramfs" --cpus 2 --timeout 300 \
-        -- 'nproc; cat /proc/interrupts' < /dev/null > "$out/console.raw" 2> "$out/zxvmm.err"
-    status=$?
-    [ "$status" -eq 6 ] && [ "$attempt" -eq 1 ] || break
-    echo "boot-check: the guest stopped (timed out, status 6: see README.md, guests that stopped); once more"
-done
+# One boot, counted as it came: a guest that stops taking interrupts times out (status 6) and
+# fails here; make vmm-soak counts many boots.
+echo "boot-check: booting $kernel with 2 VCPUs on $impl"
+"$zxvmm" --impl "$impl" --kernel "$kernel" --initrd "$initramfs" --cpus 2 --timeout 300 \
+    -- 'nproc; cat /proc/interrupts' < /dev/null > "$out/console.raw" 2> "$out/zxvmm.err"
+status=$?
 tr -d '\r' < "$out/console.raw" > "$out/console.txt"
 cat "$out/zxvmm.err"
 check "the guest powered off (exit status 0)" 0 "$status"
