@@ -28,11 +28,16 @@ class Fault:
     fault: str           # zxc_fault name without ZXC_FAULT_
     arg: str = ""        # argument name; "" for none
     rights: str = ""     # C expression (MISSING_RIGHTS, DEFAULT_RIGHTS)
-    value: int = 0       # VALUE: the value; OFFSET: the signed change to the baseline's value
+    value: int = 0       # VALUE: the value; OFFSET, KIND_OFFSET: the signed change
+    other: str = ""      # KIND_OFFSET: the argument set to one value of a closed set...
+    other_value: int = 0
+    other_label: str = ""  # ... that constant's name ...
+    size_of: str = ""    # ... and the C type whose size, changed by `value`, goes to `arg`
 
     @property
     def key(self):
-        return (self.fault, self.arg, self.rights, self.value)
+        base = (self.fault, self.arg, self.rights, self.value)
+        return base + (self.other, self.other_value) if self.other else base
 
 
 class NotTestable(Exception):
@@ -189,8 +194,28 @@ def too_large(m, arg, proto, headers):
 
 
 def wrong_size(m, arg, proto, headers):
-    """Must equal a size: both sides of it, and the extremes (0 and the type's maximum)."""
-    return _offsets(arg, -1, 1) + _values(arg, 0, _type_max(arg))
+    """Must equal a size: both sides of it, and the extremes (0 and the type's maximum); for a
+    size another argument selects, both sides of it for each value that argument can take."""
+    return _offsets(arg, -1, 1) + _values(arg, 0, _type_max(arg)) + _sizes_per_value(m, arg,
+                                                                                  proto, headers)
+
+
+def _sizes_per_value(m, arg, proto, headers):
+    """"*len* is not the size of the structure that *kind* selects": for each value of *kind*
+    that the page pairs with a structure ("With ZX_VCPU_IO, *buffer* holds a `zx_vcpu_io_t`"),
+    *kind* set to it and *len* one below and one above that structure's size. The baseline's
+    own value is tried too: the rule holds for every value, and a row per value says so."""
+    named = re.search(r"@(\w+)", m.get("tail", ""))
+    selector = proto.arg(named.group(1)) if named else None
+    if selector is None or selector.pointer or selector.is_handle or selector is arg:
+        return []
+    families = {family for owner, family in m["clause"].constant_families
+                if owner == selector.name}
+    pairs = sorted((const, ctype) for const, ctype in m["clause"].kind_structures
+                   if const.rsplit("_", 1)[0] in families and const in headers.values)
+    return [Fault("KIND_OFFSET", arg.name, value=delta, other=selector.name,
+                  other_value=headers.values[const], other_label=const, size_of=ctype)
+            for const, ctype in pairs for delta in (-1, 1)]
 
 
 def misaligned(m, arg, proto, headers):
@@ -317,7 +342,7 @@ ERROR_RULES = [
     Rule("too-large", "integer", A + r"is too (?:large|big)\b[\w ]*$", too_large),
     Rule("size-mismatch", "integer",
          A + r"(?:is not|does not match|is not equal to|does not equal) (?:the )?(?:expected )?"
-         r"(?:\w+ )?size (?:of|that)\b.*$", wrong_size),
+         r"(?:\w+ )?size (?:of|that)\b(?P<tail>.*)$", wrong_size),
     Rule("misaligned", "integer", A + IS + r" not (?:page[- ]aligned|aligned)$", misaligned),
     Rule("misaligned", "pointer", A + IS + r" not (?:properly )?aligned$",
          lambda m, arg, proto, headers: _offsets(arg, 1)),
@@ -452,6 +477,7 @@ def understand(clause, proto, misfits=None):
         if not match:
             continue
         groups = match.groupdict(default="")
+        groups["clause"] = clause
         if not groups.get("arg") and groups.get("buf"):
             groups["arg"] = _size_of(proto, groups["buf"])
         if not groups.get("arg") and groups.get("set"):

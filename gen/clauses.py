@@ -36,6 +36,7 @@ class Clause:
     id: str = ""            # set by clause_ids.assign_ids
     signature: str = ""     # its meaning, compared by stale-cover detection
     constant_families: frozenset = frozenset()  # the page's (argument, ZX_ family) pairs
+    kind_structures: frozenset = frozenset()    # the page's (constant, C structure type) pairs
 
     @property
     def text(self):
@@ -295,8 +296,10 @@ def load_spec(path, text=None):
             spec.see_also = _see_also(section)
     spec.optional_pointers = _optional_pointers(spec)
     families = _constant_families(spec)
+    structures = _kind_structures(spec)
     for clause in spec.clauses:
         clause.constant_families = families
+        clause.kind_structures = structures
     assign_ids(spec)
     return spec
 
@@ -321,6 +324,25 @@ def _constant_families(spec):
             for later in words[i + 1:i + 1 + CONSTANT_WINDOW]:
                 if later.kind == "const" and not later.name.startswith(("ZX_ERR_", "ZX_RIGHT_")):
                     pairs.add((arg.name, later.name.rsplit("_", 1)[0]))
+    return frozenset(pairs)
+
+
+STRUCTURE_RE = re.compile(r"^\w+_t$")
+
+
+def _kind_structures(spec):
+    """(constant, structure type) wherever a DESCRIPTION sentence names exactly one value and one
+    C structure: "With ZX_VCPU_IO, *buffer* holds a `zx_vcpu_io_t`" gives ("ZX_VCPU_IO",
+    "zx_vcpu_io_t"), the structure that value selects."""
+    pairs = set()
+    for clause in spec.clauses:
+        if clause.section != "DESCRIPTION":
+            continue
+        constants = {w.name for w in clause.words if w.kind == "const"
+                     and not w.name.startswith(("ZX_ERR_", "ZX_RIGHT_", "ZX_OK"))}
+        types = {w.name for w in clause.words if w.kind == "code" and STRUCTURE_RE.match(w.name)}
+        if len(constants) == 1 and len(types) == 1:
+            pairs.add((constants.pop(), types.pop()))
     return frozenset(pairs)
 
 

@@ -56,13 +56,25 @@ def _row(row, call_index):
     clause = row.clause
     fault = row.fault
     expected = ", ".join(row.expected)
-    value = fault.value & 0xFFFFFFFFFFFFFFFF  # an OFFSET of -1 is UINT64_MAX, added mod 2^64
+    value = f"UINT64_C({fault.value & 0xFFFFFFFFFFFFFFFF:#x})"  # an OFFSET of -1 adds 2^64 - 1
+    if fault.size_of:
+        value = f"(uint64_t)sizeof({fault.size_of}) + (uint64_t)({fault.value})"
     return (f"    {{ {_c_string(row.test_name)}, {_c_string(clause.id)},\n"
             f"      {_c_string(clause.path)}, {clause.line},\n"
             f"      {_c_string(clause.text)},\n"
             f"      &zxc_calls[{call_index}], {row.arg_index}, ZXC_FAULT_{fault.fault}, "
-            f"{fault.rights or 0}, UINT64_C({value:#x}),\n"
-            f"      {len(row.expected)}, {{ {expected} }} }},\n")
+            f"{fault.rights or 0}, {value},\n"
+            f"      {len(row.expected)}, {{ {expected} }},\n"
+            f"      {row.other_index}, UINT64_C({fault.other_value:#x}), {_value_text(fault)} }},\n")
+
+
+def _value_text(fault):
+    """What a KIND_OFFSET row passes, in the page's terms."""
+    if not fault.size_of:
+        return "NULL"
+    sign = "-" if fault.value < 0 else "+"
+    return _c_string(f"sizeof({fault.size_of}) {sign} {abs(fault.value)}, with {fault.other} = "
+                     f"{fault.other_label}")
 
 
 def emit(specs, rows):

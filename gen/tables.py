@@ -18,6 +18,10 @@ class Row:
     def arg_index(self):
         return self.spec.prototype.index(self.fault.arg) if self.fault.arg else -1
 
+    @property
+    def other_index(self):
+        return self.spec.prototype.index(self.fault.other) if self.fault.other else -1
+
 
 @dataclass
 class Outcome:
@@ -35,6 +39,9 @@ def _test_name(call, fault):
         name += f"_{fault.value:#x}"
     if fault.fault == "OFFSET":
         name += f"_{'minus' if fault.value < 0 else 'plus'}{abs(fault.value)}"
+    if fault.fault == "KIND_OFFSET":
+        name = (f"{call}__{fault.arg}__{fault.other_label.lower()}_size_"
+                f"{'minus' if fault.value < 0 else 'plus'}{abs(fault.value)}")
     return name
 
 

@@ -23,6 +23,9 @@ enum zxc_fault {
                                * just below / above a size the baseline gives exactly */
     ZXC_FAULT_RESOURCE_KIND,  /* arg replaced by a resource of each kind but `value` (the kind
                                * required) and the root kind, from zxconf_resource */
+    ZXC_FAULT_KIND_OFFSET,    /* integer arg set to `value` (a size that the value of another
+                               * argument selects, plus or minus one) and argument `other_arg`
+                               * set to `other_value` (that value) */
 };
 
 /* One call of spec/, from its SYNOPSIS. `invoke` calls the implementation's function `fn` with
@@ -49,6 +52,9 @@ struct zxc_row {
     uint64_t value;            /* VALUE: the value given */
     int n_expected;            /* acceptable statuses; the first is the one the spec names */
     zx_status_t expected[4];
+    int other_arg;             /* KIND_OFFSET: the argument set to other_value; -1 for none */
+    uint64_t other_value;
+    const char *value_text;    /* KIND_OFFSET: the values in the page's terms */
 };
 
 extern const struct zxc_call zxc_calls[];

@@ -43,6 +43,17 @@ void zxc_not_implemented(const char *symbol) {
     zxc_child_finish(ZXC_VERDICT_NOT_IMPLEMENTED, message);
 }
 
+static char note[1024];
+
+void zxc_note(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(note, sizeof note, fmt, ap);
+    va_end(ap);
+}
+
+const char *zxc_note_text(void) { return note; }
+
 void zxc_not_testable(const char *fmt, ...) {
     char detail[1024];
     va_list ap;

@@ -55,7 +55,7 @@ static __attribute__((noreturn)) void run_child(const struct zxc_test *t, int re
         zxc_run_row(t->row);
     else
         t->guest->fn();
-    zxc_child_finish(ZXC_VERDICT_PASS, "");
+    zxc_child_finish(ZXC_VERDICT_PASS, zxc_note_text());
 }
 
 static void start(struct slot *s, const struct zxc_test_list *list, size_t index,
@@ -218,7 +218,7 @@ static void print_result(const struct zxc_test_list *list, size_t index, bool qu
     bool passed = strcmp(t->status, "pass") == 0;
     printf("[%4zu/%zu] %s %-16s %s (%.2f s)\n", index + 1, list->count, labels[t->outcome],
            passed ? "" : t->status, t->name, t->duration_s);
-    if (!passed) printf("           %s\n", t->message);
+    if (!passed || *t->message) printf("           %s%s\n", passed ? "note: " : "", t->message);
     if (t->outcome == ZXC_UNEXPECTED_PASS)
         printf("           expected to fail: %s\n", t->expectation->reason);
     fflush(stdout);

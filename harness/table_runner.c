@@ -127,19 +127,65 @@ static void fault_resource_kind(const struct zxc_row *row, void *fn, struct zxc_
         zxc_not_testable("zxconf_resource makes no resource of a kind other than the one required");
 }
 
+/* Does the baseline's call write a new handle (into b->out_handle)? */
+static int out_handle_arg(const struct zxc_baseline *b, const struct zxc_row *row) {
+    for (int i = 0; i < row->call->n_args; i++) {
+        if (b->kinds[i] == ZXC_ARG_OUT_POINTER && b->args[i] == (uintptr_t)&b->out_handle)
+            return i;
+    }
+    return -1;
+}
+
+static bool names_a_handle(zx_handle_t handle) {
+    zx_info_handle_basic_t info;
+    return handle != ZX_HANDLE_INVALID &&
+           ZX(zx_object_get_info)(handle, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) ==
+               ZX_OK;
+}
+
+/* "Failure due to lack of memory" says what NO_MEMORY means when it comes, not that it must
+ * come: with the next 1, 2 and 3 allocations failing, each call (on a fresh baseline) either
+ * succeeds with its effect or returns NO_MEMORY without one. The effect the table can see is the
+ * handle a call creates: written and valid after ZX_OK, none after NO_MEMORY. */
 static void fault_no_memory(const struct zxc_row *row, void *fn, struct zxc_baseline *b) {
     if (zxc_impl.zxconf_fail_allocations == NULL)
         zxc_not_testable("implementation has no fault injection (zxconf_fail_allocations)");
-    /* Fail the next 1, 2 and 3 allocations: the call must report the first failure. */
+    int no_memory_returned = 0;
     for (uint32_t count = 1; count <= 3; count++) {
+        zxc_baseline_build(row->call->name, b);
+        b->out_handle = ZX_HANDLE_INVALID;
+        int out = out_handle_arg(b, row);
         ZX(zxconf_fail_allocations)(count);
         zx_status_t status = invoke(row, fn, b->args);
         ZX(zxconf_fail_allocations)(0);
-        check_status(row, "with allocations failing", status);
+        char fault[64];
+        snprintf(fault, sizeof fault, "with the next %u allocation%s failing", count,
+                 count > 1 ? "s" : "");
+        if (status != ZX_OK && status != ZX_ERR_NO_MEMORY)
+            zxc_fail(row->clause_id, "%s: %s(%s): expected ZX_OK (the call needed no memory "
+                     "that failed) or ZX_ERR_NO_MEMORY, got %s", row->clause_text,
+                     row->call->name, fault, zxc_status_name(status));
+        if (status == ZX_ERR_NO_MEMORY) {
+            no_memory_returned++;
+            if (out >= 0 && names_a_handle(b->out_handle))
+                zxc_fail(row->clause_id, "%s: %s(%s) returned ZX_ERR_NO_MEMORY but wrote a valid "
+                         "handle (%#x) to %s: a failed call must create nothing",
+                         row->clause_text, row->call->name, fault, b->out_handle,
+                         row->call->arg_names[out]);
+        } else if (out >= 0 && !names_a_handle(b->out_handle)) {
+            zxc_fail(row->clause_id, "%s: %s(%s) returned ZX_OK but %s holds no valid handle "
+                     "(%#x): a call that succeeds has its full effect", row->clause_text,
+                     row->call->name, fault, row->call->arg_names[out], b->out_handle);
+        }
     }
     /* The failure is temporary: once allocations work the same call succeeds. */
+    zxc_baseline_build(row->call->name, b);
     zxc_expect_status(row->clause_id, "the same call after allocations recover", ZX_OK,
                       invoke(row, fn, b->args));
+    if (no_memory_returned == 0)
+        zxc_note("%s never returned ZX_ERR_NO_MEMORY with 1 to 3 allocations failing (it "
+                 "succeeded each time, which the page allows): its NO_MEMORY path was not "
+                 "exercised", row->call->name);
 }
 
 static void fault_default_rights(const struct zxc_row *row, void *fn, struct zxc_baseline *b) {
@@ -199,6 +245,17 @@ void zxc_run_row(const struct zxc_row *row) {
     case ZXC_FAULT_RESOURCE_KIND:
         fault_resource_kind(row, fn, &b);
         return;
+    case ZXC_FAULT_KIND_OFFSET: {
+        uint64_t args[8];
+        memcpy(args, b.args, sizeof args);
+        args[row->other_arg] = row->other_value;
+        args[row->arg] = row->value;
+        char values[256];
+        snprintf(values, sizeof values, "= %#llx (%s)", (unsigned long long)row->value,
+                 row->value_text);
+        check_status(row, values, invoke(row, fn, args));
+        return;
+    }
     case ZXC_FAULT_NO_MEMORY:
         fault_no_memory(row, fn, &b);
         return;

@@ -57,6 +57,10 @@ __attribute__((noreturn, format(printf, 2, 3)))
 void zxc_fail(const char *clause_id, const char *fmt, ...);
 __attribute__((noreturn)) void zxc_not_implemented(const char *symbol);
 __attribute__((noreturn, format(printf, 1, 2))) void zxc_not_testable(const char *fmt, ...);
+/* Something a user should know about a test that passes (the report shows it beside the pass);
+ * the last note of a test stands. */
+__attribute__((format(printf, 1, 2))) void zxc_note(const char *fmt, ...);
+const char *zxc_note_text(void);
 
 /* "spec/zx_vcpu_create.md:12" for a clause id, from gen's clause list; NULL if unknown. */
 const char *zxc_clause_location(const char *clause_id);
