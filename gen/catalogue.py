@@ -16,9 +16,6 @@ To extend: add a Rule to ERROR_RULES, or a topic to BEHAVIOUR_TOPICS.
 import re
 from dataclasses import dataclass
 
-# Several rights named in one condition give one row per right, each removing only that right:
-# a handle lacking any one of them must be refused.
-ANY_RIGHT_MISSING_GIVES_ONE_ROW_PER_RIGHT = True
 # A rights value no handle has in full (every defined bit but ZX_RIGHT_SAME_RIGHTS).
 RIGHTS_NO_HANDLE_HAS = 0x7FFFFFFF
 
@@ -119,6 +116,8 @@ def wrong_type(m, arg, proto, headers):
     return [Fault("WRONG_TYPE", arg.name)]
 
 
+# Several rights named in one condition give one row per right, each removing only that right:
+# a handle lacking any one of them must be refused.
 def missing_rights(m, arg, proto, headers):
     rights = re.findall(r"\$(ZX_RIGHT_\w+)", m["rights"])
     return [Fault("MISSING_RIGHTS", arg.name, rights=r) for r in rights]

@@ -13,11 +13,6 @@ def _c_string(text):
     return '"' + "".join(out) + '"'
 
 
-def _fn_type(proto):
-    params = ", ".join(f"{a.type} {a.name}" for a in proto.args) or "void"
-    return f"{proto.return_type} (*)({params})"
-
-
 def _cast(arg, index):
     if arg.pointer:
         return f"({arg.type})(uintptr_t)args[{index}]"

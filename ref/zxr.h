@@ -22,7 +22,7 @@ void zxr_free(void *p);
  * For resources that are not heap memory (handle slots). */
 bool zxr_alloc_should_fail(void);
 
-/* ---- user_copy.c: user pointers are checked by the kernel, never dereferenced. ---- */
+/* ---- user_copy.c: user pointers accessed directly, a fault recovered (as in Zircon). ---- */
 bool zxr_copy_from_user(void *dst, const void *user_src, size_t len);
 bool zxr_copy_to_user(void *user_dst, const void *src, size_t len);
 /* True if user_dst can be written (by reading it and writing the same bytes back). */
