@@ -6,7 +6,8 @@
 // IA32_TSC_ADJUST (0: not written), r15 = timer ticks to wait for, and rbp = 0 to wait in HLT
 // between ticks or 1 to spin. Vector 32 (the timer) counts in rbx, vector 33 (the host's
 // zx_vcpu_interrupt kicks) in rsi. After r15 ticks the guest exits with rax = 0x100; the host's
-// watchdog NMI ends it otherwise (rax = 2).
+// watchdog NMI ends it otherwise (rax = 2), leaving in r9 the TSC it came at; r8 holds the TSC
+// the last deadline was counted from.
 #include "guest.inc"
 #include "idt.inc"
 #include "apic.inc"
@@ -15,6 +16,7 @@
 .text
 .code64
     setup_idt
+    set_gate 2, watchdog
     set_gate 32, tick
     // setup_idt makes gates 0..32; gate 33 is made whole here and the IDT limit takes it.
     movw $8, KICK_GATE + 2
@@ -56,6 +58,7 @@ arm:                            // IA32_TSC_DEADLINE = max(TSC + r12, 1)
     rdtsc
     shl $32, %rdx
     or %rdx, %rax
+    mov %rax, %r8
     add %r12, %rax
     jg 7f
     mov $1, %eax
@@ -70,6 +73,14 @@ eoi:
     xor %edx, %edx
     wrmsr
     ret
+watchdog:
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    mov %rax, %r9
+    mov $2, %eax
+    exit_test
+    jmp .
 tick:
     push %rax
     push %rcx

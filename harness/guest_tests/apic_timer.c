@@ -58,6 +58,7 @@ static double tsc_ticks_per_ns(void) {
 
 struct timer_run {
     uint64_t ticks, elapsed_ns, ended_by; /* ended_by: TIMER_DONE or the vector that ran */
+    uint64_t armed_tsc, ahead, watchdog_tsc; /* TSC-deadline: the guest's TSC at the write */
 };
 
 /* Runs guests/apic_timer.S with the given registers until `ticks` timer interrupts came or the
@@ -82,7 +83,8 @@ static struct timer_run run_timer_spinning(const char *clause, uint32_t lvt, uin
     zxc_watchdog_stop(&w);
     zxc_expect_u64(clause, "packet type (the guest's EXIT write)", ZX_PKT_TYPE_GUEST_MEM, p.type);
     state = zxc_read_state(vcpu);
-    return (struct timer_run){.ticks = state.rbx, .elapsed_ns = end - start, .ended_by = state.rax};
+    return (struct timer_run){.ticks = state.rbx, .elapsed_ns = end - start, .ended_by = state.rax,
+                              .armed_tsc = state.r8, .ahead = count, .watchdog_tsc = state.r9};
 }
 
 static struct timer_run run_timer(const char *clause, uint32_t lvt, uint32_t dcr, uint64_t count,
@@ -93,10 +95,16 @@ static struct timer_run run_timer(const char *clause, uint32_t lvt, uint32_t dcr
 /* Requires `ticks` interrupts, none earlier than ticks * period_ms after resume began. */
 static void expect_fired(const char *clause, const char *mode, struct timer_run r, uint64_t ticks,
                          double period_ms) {
+    char tsc[256] = "";
+    if (r.armed_tsc != 0 && r.ended_by == WATCHDOG_VECTOR)
+        snprintf(tsc, sizeof tsc, "; the guest counted its deadline from TSC %llu, %llu ticks "
+                 "ahead, and its TSC was %lld ticks past that deadline when the watchdog came",
+                 (unsigned long long)r.armed_tsc, (unsigned long long)r.ahead,
+                 (long long)(r.watchdog_tsc - r.armed_tsc - r.ahead));
     if (r.ended_by != TIMER_DONE)
         zxc_fail(clause, "%s timer: %llu of %llu interrupts in %.0f ms, then the watchdog ran "
-                 "(vector %llu)", mode, (unsigned long long)r.ticks, (unsigned long long)ticks,
-                 (double)r.elapsed_ns / 1e6, (unsigned long long)r.ended_by);
+                 "(vector %llu)%s", mode, (unsigned long long)r.ticks, (unsigned long long)ticks,
+                 (double)r.elapsed_ns / 1e6, (unsigned long long)r.ended_by, tsc);
     double earliest_ms = 0.95 * (double)ticks * period_ms;
     if ((double)r.elapsed_ns / 1e6 < earliest_ms)
         zxc_fail(clause, "%s timer: %llu interrupts after %.1f ms, expected no earlier than "
@@ -223,6 +231,7 @@ struct rearm_plan {
 
 struct rearm_run {
     uint64_t ticks, kicks, elapsed_ns, ended_by;
+    uint64_t last_armed_tsc, watchdog_tsc; /* the TSC the last deadline counted from; at the NMI */
 };
 
 static struct rearm_run run_rearm(const struct rearm_plan *plan) {
@@ -248,16 +257,20 @@ static struct rearm_run run_rearm(const struct rearm_plan *plan) {
                    ZX_PKT_TYPE_GUEST_MEM, p.type);
     state = zxc_read_state(vcpu);
     return (struct rearm_run){.ticks = state.rbx, .kicks = state.rsi,
-                              .elapsed_ns = end - start, .ended_by = state.rax};
+                              .elapsed_ns = end - start, .ended_by = state.rax,
+                              .last_armed_tsc = state.r8, .watchdog_tsc = state.r9};
 }
 
 /* Every tick must come: one lost stops the guest's ticks for good, as it stops Linux's. */
 static void expect_every_tick(const struct rearm_plan *plan, struct rearm_run r) {
     if (r.ended_by != TIMER_DONE)
         zxc_fail(CLAUSE_TIMER_MODES, "TSC-deadline timer re-armed by each tick %s: %llu of %llu "
-                 "ticks in %.0f ms, then the watchdog ran (vector %llu): a deadline was lost",
-                 plan->what, (unsigned long long)r.ticks, (unsigned long long)plan->ticks,
-                 (double)r.elapsed_ns / 1e6, (unsigned long long)r.ended_by);
+                 "ticks in %.0f ms, then the watchdog ran (vector %llu): a deadline was lost "
+                 "(the last was counted from TSC %llu; the guest's TSC was %lld ticks past it "
+                 "when the watchdog came)", plan->what, (unsigned long long)r.ticks,
+                 (unsigned long long)plan->ticks, (double)r.elapsed_ns / 1e6,
+                 (unsigned long long)r.ended_by, (unsigned long long)r.last_armed_tsc,
+                 (long long)(r.watchdog_tsc - r.last_armed_tsc - (uint64_t)plan->ahead));
 }
 
 static void run_and_expect_every_tick(const struct rearm_plan *plan) {
