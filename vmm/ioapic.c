@@ -80,7 +80,5 @@ void ioapic_raise(struct machine *m, uint32_t pin) {
         return;
     uint64_t entry = ioapic.redirect[pin];
     uint32_t destination = entry >> 56;
-    /* Physical mode names one APIC id; logical (flat) mode a bit per CPU. */
-    uint64_t mask = (entry & ENTRY_LOGICAL) ? destination : 1ull << destination;
-    vcpu_interrupt_mask(m, mask, entry & 0xff);
+    vcpu_interrupt_mask(m, vcpu_destination_mask(entry & ENTRY_LOGICAL, destination), entry & 0xff);
 }

@@ -47,7 +47,7 @@ struct machine {
     enum guest_end end;
     bool kernel_panicked;
     /* Exits by packet kind, for --verbose (updated atomically by the VCPU threads). */
-    uint64_t io_exits, mem_exits, startup_packets, interrupt_packets;
+    uint64_t io_exits, mem_exits, startup_packets, interrupt_packets, untrapped_accesses;
 };
 
 /* Ends the guest (first caller wins) and wakes main, which exits with that status. */
@@ -57,7 +57,8 @@ void machine_end(struct machine *m, enum guest_end end, const char *fmt, ...)
 void machine_call_failed(struct machine *m, const char *call, zx_status_t status,
                          const char *what);
 
-/* Guest memory, through the physmem VMO; false after a message if the call failed. */
+/* Guest memory, through the physmem VMO: false for a range outside it (silently: the guest's
+ * doing), or after a message if the call failed. */
 bool guest_write(struct machine *m, uint64_t gpa, const void *data, uint64_t len);
 bool guest_read(struct machine *m, uint64_t gpa, void *data, uint64_t len);
 
@@ -70,6 +71,9 @@ uint64_t acpi_build(struct machine *m);
 bool vcpus_start(struct machine *m);
 /* Delivers `vector` to every started VCPU whose bit is set in `mask`; call with m->lock held. */
 void vcpu_interrupt_mask(struct machine *m, uint64_t mask, uint32_t vector);
+/* The VCPUs an IO APIC entry or an MSI message names: logical (flat) mode a bit per CPU,
+ * physical mode one APIC id (none beyond the 64 a mask holds). Any guest value is safe. */
+uint64_t vcpu_destination_mask(bool logical, uint32_t destination);
 
 /* IO ports: devices register ranges; the VCPU loop dispatches. */
 typedef uint32_t (*io_read_fn)(struct machine *m, uint16_t port, uint8_t size);

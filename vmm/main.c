@@ -250,9 +250,10 @@ int main(int argc, char **argv) {
     if (m->verbose) {
         fprintf(stderr, "zxvmm: exits: %llu IO", (unsigned long long)m->io_exits);
         io_bus_report_exits(stderr);
-        fprintf(stderr, "; %llu MEM (IO APIC); %llu STARTUP and %llu IPI packets\n",
-                (unsigned long long)m->mem_exits, (unsigned long long)m->startup_packets,
-                (unsigned long long)m->interrupt_packets);
+        fprintf(stderr, "; %llu MEM (IO APIC); %llu STARTUP and %llu IPI packets; %llu accesses "
+                "nothing traps\n", (unsigned long long)m->mem_exits,
+                (unsigned long long)m->startup_packets, (unsigned long long)m->interrupt_packets,
+                (unsigned long long)m->untrapped_accesses);
     }
     fflush(stdout);
     fflush(stderr);

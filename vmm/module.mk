@@ -47,8 +47,20 @@ $(VMM_INITRAMFS): vmm/init /bin/busybox vmm/module.mk scripts/debian-kernel
 # The system test: Linux with 2 VCPUs on IMPL (default: the reference), through scripts/vm-run.
 # The vmlinux and bzImage paths are resolved here, on the host, which fills the kernel cache.
 VMM_CHECK_DIR := $(BUILD)/vmm/check
+# The devices against a hostile driver, without a VM (vmm/tests/virtio_blk_test.c), with ASan and
+# UBSan: every guest value the request path takes is checked for undefined behaviour too.
+VMM_DEVICE_TEST := $(BUILD)/vmm/tests/virtio_blk_test
+$(VMM_DEVICE_TEST): vmm/tests/virtio_blk_test.c vmm/virtio_blk.c vmm/memory.c vmm/pci.c \
+                    vmm/apic_destination.c $(VMM_HDRS) harness/status_names.c
+	@mkdir -p $(@D)
+	$(CC) $(VMM_CFLAGS) -O1 -Ivmm -Iharness -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -o $@ vmm/tests/virtio_blk_test.c vmm/memory.c vmm/pci.c vmm/apic_destination.c \
+	    harness/status_names.c
+
 .PHONY: vmm-check
-vmm-check: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL) $(VMM_FAILING_IMPL)
+vmm-check: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL) $(VMM_FAILING_IMPL) $(VMM_DEVICE_TEST)
+	@echo "vmm-check: virtio-blk against a hostile driver ($(VMM_DEVICE_TEST))"
+	$(VMM_DEVICE_TEST)
 	@echo "vmm-check: zxvmm boots Linux with 2 VCPUs on $(IMPL) (via $(VMRUN))"
 	$(VMRUN) -- vmm/tests/boot-check.sh $(VMM_BIN) $(IMPL) "$$(scripts/debian-kernel vmlinux)" \
 	    $(VMM_INITRAMFS) $(VMM_CHECK_DIR) $(VMM_FAILING_IMPL)

@@ -130,6 +130,16 @@ static void *vcpu_thread(void *arg) {
         status = zx.zx_vcpu_resume(v->handle, &packet);
         if (ended(m))
             break;
+        if (status == ZX_ERR_NOT_FOUND) {
+            /* An access that no trap and no memory covers (a probe of port 0xffff, a page of a
+             * BAR without a trap): the guest's doing, and the VCPU can go on, as on hardware,
+             * where such a read gives all ones or nothing and a write is dropped. */
+            __atomic_add_fetch(&m->untrapped_accesses, 1, __ATOMIC_RELAXED);
+            if (m->verbose)
+                fprintf(stderr, "zxvmm: VCPU %u made an access that nothing traps "
+                        "(zx_vcpu_resume: ZX_ERR_NOT_FOUND); it goes on\n", v->id);
+            continue;
+        }
         if (status != ZX_OK) {
             resume_failed(m, v, status);
             break;

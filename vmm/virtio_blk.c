@@ -79,6 +79,7 @@ static struct {
     struct queue queue;
     uint32_t msix_table[MSIX_VECTORS][4]; /* address low, high, data, vector control */
     uint8_t device_config[DEVICE_CONFIG_SIZE];
+    uint64_t sectors; /* the disk's size, as device_config says it */
     zx_handle_t port;
     struct machine *machine;
 } blk;
@@ -98,7 +99,7 @@ static void signal_vector(struct machine *m, uint16_t vector) {
         return; /* without MSI-X the guest polls nothing: Linux enables it before DRIVER_OK */
     uint32_t address = blk.msix_table[vector][0], data = blk.msix_table[vector][2];
     uint32_t destination = (address >> 12) & 0xff;
-    vcpu_interrupt_mask(m, (address & 4) ? destination : 1ull << destination, data & 0xff);
+    vcpu_interrupt_mask(m, vcpu_destination_mask(address & 4, destination), data & 0xff);
 }
 
 /* ---- Common configuration (page 0) -------------------------------------------------------- */
@@ -139,7 +140,9 @@ static void set_half(uint64_t *field, bool high, uint32_t value) {
 
 static void common_write(struct machine *m, uint64_t offset, uint8_t size, uint32_t value) {
     (void)m, (void)size;
-    struct queue *q = blk.queue_select == 0 ? &blk.queue : NULL;
+    /* The queue's layout is fixed once the driver runs (virtio 1.0, 4.1.4.3.2). */
+    bool running = blk.status & STATUS_DRIVER_OK;
+    struct queue *q = blk.queue_select == 0 && !running ? &blk.queue : NULL;
     switch (offset) {
     case 0x00: blk.device_feature_select = value; break;
     case 0x08: blk.driver_feature_select = value; break;
@@ -228,25 +231,32 @@ static uint32_t serve(struct machine *m, const struct queue *q, uint16_t head) {
     struct { uint32_t type, reserved; uint64_t sector; } header;
     const struct descriptor *status_desc = &chain[count - 1];
     if (count < 2 || chain[0].len < sizeof(header) || !(status_desc->flags & DESC_WRITE) ||
-        !guest_read(m, chain[0].addr, &header, sizeof(header)))
+        status_desc->len < 1 || !guest_read(m, chain[0].addr, &header, sizeof(header)))
         return 0;
     uint8_t result = RESULT_OK;
     uint32_t written = 1;
-    uint64_t offset = header.sector * SECTOR_SIZE;
+    /* Every transfer stays within the disk: a request past its end fails (IOERR), and never
+     * grows the file or wraps around to its start. */
+    uint64_t capacity = blk.sectors * SECTOR_SIZE;
+    uint64_t offset = header.sector <= blk.sectors ? header.sector * SECTOR_SIZE : capacity;
+    if (header.sector > blk.sectors && (header.type == REQUEST_IN || header.type == REQUEST_OUT))
+        result = RESULT_IOERR;
     for (unsigned i = 1; i + 1 < count && result == RESULT_OK; i++) {
         const struct descriptor *d = &chain[i];
         if (header.type == REQUEST_IN || header.type == REQUEST_OUT) {
             bool in = header.type == REQUEST_IN;
             if (in != !!(d->flags & DESC_WRITE) || (!in && (blk.features & FEATURE_BLK_RO)) ||
-                !transfer(m, in, d->addr, d->len, offset))
+                d->len > capacity - offset || !transfer(m, in, d->addr, d->len, offset)) {
                 result = RESULT_IOERR;
+                break;
+            }
             offset += d->len;
             written += in ? d->len : 0;
         } else if (header.type == REQUEST_GET_ID) {
             char id[20] = "zxvmm-virtio-blk";
             uint32_t len = d->len < sizeof(id) ? d->len : sizeof(id);
             result = guest_write(m, d->addr, id, len) ? RESULT_OK : RESULT_IOERR;
-            written += len;
+            written += result == RESULT_OK ? len : 0;
         } else {
             result = RESULT_UNSUPPORTED;
         }
@@ -255,14 +265,17 @@ static uint32_t serve(struct machine *m, const struct queue *q, uint16_t head) {
     return written;
 }
 
-/* Every request the driver made available since the last notification. */
+/* The requests the driver made available since the last notification: at most a queue's worth
+ * (no more can be outstanding), so that a guest that moves the index far ahead cannot keep the
+ * machine lock for long. */
 static void serve_queue(struct machine *m) {
     struct queue *q = &blk.queue;
     if (!q->enabled || !(blk.status & STATUS_DRIVER_OK))
         return;
     uint16_t available;
     bool served = false;
-    while (guest_read(m, q->driver + 2, &available, 2) && q->next_avail != available) {
+    for (unsigned n = 0; n < q->size && guest_read(m, q->driver + 2, &available, 2) &&
+                         q->next_avail != available; n++) {
         uint16_t head;
         if (!guest_read(m, q->driver + 4 + 2ull * (q->next_avail % q->size), &head, 2))
             return;
@@ -335,8 +348,8 @@ bool virtio_blk_attach(struct machine *m, const char *path) {
         fprintf(stderr, "zxvmm: cannot open the disk %s: %s\n", path, strerror(errno));
         return false;
     }
-    uint64_t sectors = info.st_size / SECTOR_SIZE;
-    memcpy(blk.device_config, &sectors, 8); /* capacity */
+    blk.sectors = (uint64_t)info.st_size / SECTOR_SIZE;
+    memcpy(blk.device_config, &blk.sectors, 8); /* capacity */
     reset();
 
     struct pci_function *f = &blk.pci;
