@@ -176,10 +176,13 @@ def invalid_value(m, arg, proto, headers):
 
 
 def beyond_end(m, arg, proto, headers):
-    _arg(proto, m["other"])
+    other = _arg(proto, m["other"])
     top = _type_max(arg)
     if m["how"] in ("overflows", "wraps around"):
-        return _values(arg, top)
+        # The sum made exactly 2^64: *arg* keeps every alignment *other* has, so that only this
+        # condition holds (the type's maximum would also be misaligned, which a page may check
+        # first with another status).
+        return [Fault("WRAP", arg.name, other=other.name)]
     # Past the end without wrapping around too: half the range fits no object and no sum.
     return _values(arg, top, (top + 1) // 2)
 

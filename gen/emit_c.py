@@ -64,7 +64,9 @@ def _row(row, call_index):
 
 
 def _value_text(fault):
-    """What a KIND_OFFSET row passes, in the page's terms."""
+    """What a KIND_OFFSET or WRAP row passes, in the page's terms."""
+    if fault.fault == "WRAP":
+        return _c_string(f"so that {fault.arg} + {fault.other} is 2^64: it wraps to 0")
     if not fault.size_of:
         return "NULL"
     sign = "-" if fault.value < 0 else "+"

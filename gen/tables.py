@@ -39,6 +39,8 @@ def _test_name(call, fault):
         name += f"_{fault.value:#x}"
     if fault.fault == "OFFSET":
         name += f"_{'minus' if fault.value < 0 else 'plus'}{abs(fault.value)}"
+    if fault.fault == "WRAP":
+        name = f"{call}__{fault.arg}__wraps_with_{fault.other}"
     if fault.fault == "KIND_OFFSET":
         name = (f"{call}__{fault.arg}__{fault.other_label.lower()}_size_"
                 f"{'minus' if fault.value < 0 else 'plus'}{abs(fault.value)}")

@@ -26,6 +26,8 @@ enum zxc_fault {
     ZXC_FAULT_KIND_OFFSET,    /* integer arg set to `value` (a size that the value of another
                                * argument selects, plus or minus one) and argument `other_arg`
                                * set to `other_value` (that value) */
+    ZXC_FAULT_WRAP,           /* integer arg set so that it plus argument `other_arg` (its
+                               * baseline value) is 2^64 */
 };
 
 /* One call of spec/, from its SYNOPSIS. `invoke` calls the implementation's function `fn` with
@@ -52,9 +54,10 @@ struct zxc_row {
     uint64_t value;            /* VALUE: the value given */
     int n_expected;            /* acceptable statuses; the first is the one the spec names */
     zx_status_t expected[4];
-    int other_arg;             /* KIND_OFFSET: the argument set to other_value; -1 for none */
+    int other_arg;             /* KIND_OFFSET: the argument set to other_value; WRAP: the one
+                                * added to arg; -1 for none */
     uint64_t other_value;
-    const char *value_text;    /* KIND_OFFSET: the values in the page's terms */
+    const char *value_text;    /* KIND_OFFSET, WRAP: the values in the page's terms */
 };
 
 extern const struct zxc_call zxc_calls[];

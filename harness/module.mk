@@ -59,10 +59,20 @@ $(BUILD)/harness/mutants/%.so: harness/mutants/%.c harness/mutants/mutant.h $(IM
 	$(CC) $(CFLAGS_COMMON) -fPIC -shared -o $@ $< -L$(BUILD)/ref -Wl,--no-as-needed -lzxref \
 	    -Wl,-rpath,'$$ORIGIN/../../ref' -ldl
 
-mutants: $(HARNESS_BIN) $(HARNESS_MUTANTS)
+# Variants: correct implementations that differ from the reference where the pages allow
+# (harness/variants/*.c); each must pass, or the suite gives a false red.
+HARNESS_VARIANT_SRCS := $(wildcard harness/variants/*.c)
+HARNESS_VARIANTS     := $(HARNESS_VARIANT_SRCS:harness/variants/%.c=$(BUILD)/harness/variants/%.so)
+
+$(BUILD)/harness/variants/%.so: harness/variants/%.c harness/mutants/mutant.h $(IMPL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -fPIC -shared -o $@ $< -L$(BUILD)/ref -Wl,--no-as-needed -lzxref \
+	    -Wl,-rpath,'$$ORIGIN/../../ref' -ldl
+
+mutants: $(HARNESS_BIN) $(HARNESS_MUTANTS) $(HARNESS_VARIANTS)
 	@mkdir -p $(BUILD)/harness/mutant-results
 	$(HARNESS_RUN) $(PYTHON) harness/mutants.py $(HARNESS_BIN) $(BUILD)/ref/libzxref.so \
-	    $(BUILD)/harness/mutants $(BUILD)/harness/mutant-results
+	    $(BUILD)/harness/mutants $(BUILD)/harness/variants $(BUILD)/harness/mutant-results
 
 CHECK_TARGETS += mutants
 

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """make mutants: run the suite against the reference and against every mutant (build/harness/
 mutants/<name>.so, built from harness/mutants/<name>.c), and fail unless each mutant is caught,
-i.e. some test that passes on the reference does not pass on the mutant. Each mutant runs only
-the tests its source's `filter:` line names. Prints, per mutant, the tests and clauses that
-caught it."""
+i.e. some test that passes on the reference does not pass on the mutant. Then every variant
+(harness/variants/<name>.c: a correct implementation that differs from the reference where the
+pages allow it) must pass each test that passes on the reference: a failure there is a false red.
+Each runs only the tests its source's `filter:` line names. Prints, per mutant, the tests and
+clauses that caught it, and per variant any test that failed it."""
 import json
 import os
 import pathlib
@@ -34,7 +36,7 @@ def run(zxconform, impl, name, results, filters):
         return {t["name"]: t for t in json.load(f)["tests"]}
 
 
-def main(zxconform, reference, mutant_dir, results):
+def main(zxconform, reference, mutant_dir, variant_dir, results):
     sources = sorted(pathlib.Path("harness/mutants").glob("*.c"))
     print(f"mutants: running the suite against the reference ({reference}), {JOBS} tests at a "
           f"time, time limits x{os.environ.get('ZXC_TIMEOUT_MULTIPLIER', TIMEOUT_MULTIPLIER)}",
@@ -60,7 +62,31 @@ def main(zxconform, reference, mutant_dir, results):
             missed.append(name)
         sys.stdout.flush()
     print(f"mutants: {len(sources) - len(missed)} of {len(sources)} caught")
-    return 1 if missed else 0
+    false_reds = check_variants(zxconform, variant_dir, results, passing)
+    return 1 if missed or false_reds else 0
+
+
+def check_variants(zxconform, variant_dir, results, passing):
+    """-> the number of variants some test failed."""
+    sources = sorted(pathlib.Path("harness/variants").glob("*.c"))
+    failed = 0
+    for source in sources:
+        name = source.stem
+        filters = FILTER.search(source.read_text()).group(1).split()
+        tests = run(zxconform, f"{variant_dir}/{name}.so", f"variant-{name}", results, filters)
+        reds = [t for n, t in tests.items() if n in passing and t["status"] != "pass"]
+        if reds:
+            failed += 1
+            print(f"FALSE RED  {name}: a correct implementation failed {len(reds)} of "
+                  f"{len(tests)} tests, e.g.")
+            for t in reds[:3]:
+                print(f"          {t['name']} [{t['clause_id']}] {t['status']}: {t['message']}")
+        else:
+            print(f"PASSED  {name}: all {len(tests)} tests of --filter {' '.join(filters)}")
+        sys.stdout.flush()
+    print(f"variants: {len(sources) - failed} of {len(sources)} passed (correct implementations "
+          "that differ from the reference where the pages allow)")
+    return failed
 
 
 if __name__ == "__main__":

@@ -245,6 +245,17 @@ void zxc_run_row(const struct zxc_row *row) {
     case ZXC_FAULT_RESOURCE_KIND:
         fault_resource_kind(row, fn, &b);
         return;
+    case ZXC_FAULT_WRAP: {
+        uint64_t other = b.args[row->other_arg];
+        if (other == 0)
+            zxc_fail(NULL, "harness gap: row %s needs a nonzero %s in the baseline of %s",
+                     row->test_name, row->call->arg_names[row->other_arg], row->call->name);
+        char values[256];
+        snprintf(values, sizeof values, "= %#llx (%s)", (unsigned long long)(0 - other),
+                 row->value_text);
+        call_with(row, fn, &b, 0 - other, values);
+        return;
+    }
     case ZXC_FAULT_KIND_OFFSET: {
         uint64_t args[8];
         memcpy(args, b.args, sizeof args);
