@@ -1,5 +1,6 @@
 # fuzz/: the API fuzzer and the guest-code fuzzer (libFuzzer, clang), run in scripts/vm-run's
-# VM against an implementation they dlopen (fuzz/README.md). `make fuzz` runs each for
+# VM against an implementation they dlopen, and zxvmm's device fuzzers, run natively on a fake
+# machine (fuzz/README.md). `make fuzz` runs each for
 # FUZZ_SECONDS and writes results/fuzz.json; `make fuzz-check` runs each for 20 s.
 FUZZ_CC       := clang
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -35,6 +36,24 @@ $(FUZZ_MODEL) $(FUZZ_DICT) $(FUZZ_SEEDS) &: $(wildcard gen/*.py spec/*.md) $(FUZ
 $(FUZZ_DIR)/%_fuzz: fuzz/%_fuzz.c $(FUZZ_COMMON) $(FUZZ_HDRS) fuzz/module.mk
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) -ldl
 
+# Devices: zxvmm's device code against a fuzzed guest, on vmm/tests/fake_machine.c (no VM).
+FUZZ_DEVICES     := virtio_blk
+FUZZ_DEVICE_SRCS := vmm/tests/fake_machine.c vmm/memory.c vmm/pci.c vmm/apic_destination.c \
+                    harness/status_names.c
+$(FUZZ_DIR)/virtio_blk_fuzz: fuzz/virtio_blk_fuzz.c vmm/virtio_blk.c $(FUZZ_DEVICE_SRCS) \
+                             $(wildcard vmm/*.h vmm/tests/*.h) fuzz/module.mk
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ivmm -Ivmm/tests -o $@ $< $(FUZZ_DEVICE_SRCS)
+
+# One device fuzzer, natively: $(1) name, $(2) seconds, $(3) output folder.
+define FUZZ_DEVICE_RUN
+	@mkdir -p $(3)/$(1)-corpus $(3)/$(1)-findings
+	@echo "fuzz: $(1) device fuzzer for $(2) s (natively, on a fake machine); log in $(3)/$(1).log"
+	-$(FUZZ_DIR)/$(1)_fuzz -max_total_time=$(2) -timeout=60 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(3)/$(1)-findings/ $(3)/$(1)-corpus \
+	    $(wildcard fuzz/regressions/$(1)) > $(3)/$(1).log 2>&1
+endef
+
 # One fuzzer in the VM: $(1) name, $(2) seconds, $(3) output folder. libFuzzer's own handlers
 # for SIGSEGV/SIGBUS stay off: the reference turns faults on user pointers into statuses.
 define FUZZ_RUN
@@ -49,19 +68,22 @@ define FUZZ_RUN
 endef
 
 .PHONY: fuzz fuzz-check fuzz-build
-fuzz-build: $(FUZZ_REF_LIB) $(FUZZERS:%=$(FUZZ_DIR)/%_fuzz) $(FUZZ_SEEDS)
+fuzz-build: $(FUZZ_REF_LIB) $(FUZZERS:%=$(FUZZ_DIR)/%_fuzz) $(FUZZ_SEEDS) \
+            $(FUZZ_DEVICES:%=$(FUZZ_DIR)/%_fuzz)
 
 fuzz: fuzz-build
 	$(call FUZZ_RUN,api,$(FUZZ_SECONDS),$(FUZZ_DIR)/run)
 	$(call FUZZ_RUN,guest,$(FUZZ_SECONDS),$(FUZZ_DIR)/run)
+	$(call FUZZ_DEVICE_RUN,virtio_blk,$(FUZZ_SECONDS),$(FUZZ_DIR)/run)
 	@mkdir -p $(RESULTS)
 	$(PYTHON) fuzz/report.py --dir $(FUZZ_DIR)/run --impl $(FUZZ_IMPL) --seconds $(FUZZ_SECONDS) \
-	    --json $(RESULTS)/fuzz.json $(FUZZERS)
+	    --json $(RESULTS)/fuzz.json $(FUZZERS) $(FUZZ_DEVICES)
 
 fuzz-check: fuzz-build
 	@rm -rf $(FUZZ_DIR)/check
 	$(call FUZZ_RUN,api,$(FUZZ_CHECK_SECONDS),$(FUZZ_DIR)/check)
 	$(call FUZZ_RUN,guest,$(FUZZ_CHECK_SECONDS),$(FUZZ_DIR)/check)
+	$(call FUZZ_DEVICE_RUN,virtio_blk,$(FUZZ_CHECK_SECONDS),$(FUZZ_DIR)/check)
 	$(PYTHON) fuzz/report.py --dir $(FUZZ_DIR)/check --impl $(FUZZ_IMPL) \
-	    --seconds $(FUZZ_CHECK_SECONDS) --json $(FUZZ_DIR)/check/fuzz.json $(FUZZERS)
+	    --seconds $(FUZZ_CHECK_SECONDS) --json $(FUZZ_DIR)/check/fuzz.json $(FUZZERS) $(FUZZ_DEVICES)
 CHECK_TARGETS += fuzz-check
