@@ -50,12 +50,13 @@ VMM_CHECK_DIR := $(BUILD)/vmm/check
 # The devices against a hostile driver, without a VM (vmm/tests/virtio_blk_test.c), with ASan and
 # UBSan: every guest value the request path takes is checked for undefined behaviour too.
 VMM_DEVICE_TEST := $(BUILD)/vmm/tests/virtio_blk_test
-$(VMM_DEVICE_TEST): vmm/tests/virtio_blk_test.c vmm/virtio_blk.c vmm/memory.c vmm/pci.c \
-                    vmm/apic_destination.c $(VMM_HDRS) harness/status_names.c
+VMM_DEVICE_TEST_SRCS := vmm/tests/fake_machine.c vmm/memory.c vmm/pci.c vmm/apic_destination.c \
+                        harness/status_names.c
+$(VMM_DEVICE_TEST): vmm/tests/virtio_blk_test.c vmm/virtio_blk.c $(VMM_DEVICE_TEST_SRCS) \
+                    $(VMM_HDRS) $(wildcard vmm/tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(VMM_CFLAGS) -O1 -Ivmm -Iharness -fsanitize=address,undefined -fno-sanitize-recover=all \
-	    -o $@ vmm/tests/virtio_blk_test.c vmm/memory.c vmm/pci.c vmm/apic_destination.c \
-	    harness/status_names.c
+	    -o $@ vmm/tests/virtio_blk_test.c $(VMM_DEVICE_TEST_SRCS)
 
 .PHONY: vmm-check
 vmm-check: $(VMM_BIN) $(VMM_INITRAMFS) $(IMPL) $(VMM_FAILING_IMPL) $(VMM_DEVICE_TEST)
