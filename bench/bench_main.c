@@ -50,7 +50,7 @@ struct stats {
 
 struct outcome {
     const struct bench *bench;
-    const char *status; /* "ok", "error", "skipped" */
+    enum { BENCH_OK, BENCH_ERROR, BENCH_SKIPPED } result;
     char error[sizeof(last_error)];
     struct stats ref, raw;
     double comparison; /* ratio or difference of medians */
@@ -98,7 +98,7 @@ static int run_rounds(struct bench *b, void *ctx, const struct bench_config *cfg
 }
 
 static void run_bench(struct bench *b, const struct bench_config *cfg, struct outcome *o) {
-    *o = (struct outcome){.bench = b, .status = "ok"};
+    *o = (struct outcome){.bench = b, .result = BENCH_OK};
     printf("bench: %-32s ", b->title);
     fflush(stdout);
     void *ctx = NULL;
@@ -110,13 +110,13 @@ static void run_bench(struct bench *b, const struct bench_config *cfg, struct ou
     if (b->teardown != NULL && b->skipped == NULL)
         b->teardown(ctx);
     if (status != 0) {
-        o->status = "error";
+        o->result = BENCH_ERROR;
         snprintf(o->error, sizeof(o->error), "%s", last_error[0] ? last_error : "failed");
         printf("ERROR: %s\n", o->error);
         return;
     }
     if (b->skipped != NULL) {
-        o->status = "skipped";
+        o->result = BENCH_SKIPPED;
         printf("skipped (%s)\n", b->skipped);
         return;
     }
@@ -154,7 +154,7 @@ static void format_target(char *buf, size_t len, const struct bench *b) {
 
 static const struct outcome *find(const struct outcome *o, int n, const struct bench *b) {
     for (int i = 0; i < n; i++)
-        if (o[i].bench == b && strcmp(o[i].status, "ok") == 0)
+        if (o[i].bench == b && o[i].result == BENCH_OK)
             return &o[i];
     return NULL;
 }
@@ -175,9 +175,9 @@ static void print_table(FILE *f, const struct outcome *o, int n, const struct be
         const struct bench *b = o[i].bench;
         char ref[128] = "", raw[128] = "–", cmp[32] = "–", target[32];
         format_target(target, sizeof(target), b);
-        if (strcmp(o[i].status, "ok") != 0) {
+        if (o[i].result != BENCH_OK) {
             fprintf(f, "| %s | %s | %s | | | %s | |\n", b->title, b->unit,
-                    strcmp(o[i].status, "error") == 0 ? "**error** (see below)" : "skipped",
+                    o[i].result == BENCH_ERROR ? "**error** (see below)" : "skipped",
                     target);
             continue;
         }
@@ -197,9 +197,9 @@ static void print_table(FILE *f, const struct outcome *o, int n, const struct be
     fprintf(f, "\n%s mode, %d counted round%s per side after one warm-up, interleaved ref/raw.\n",
             cfg->smoke ? "Smoke" : "Full", cfg->rounds, cfg->rounds == 1 ? "" : "s");
     for (int i = 0; i < n; i++) {
-        if (strcmp(o[i].status, "error") == 0)
+        if (o[i].result == BENCH_ERROR)
             fprintf(f, "\nERROR %s: %s\n", o[i].bench->id, o[i].error);
-        else if (strcmp(o[i].status, "skipped") == 0)
+        else if (o[i].result == BENCH_SKIPPED)
             fprintf(f, "\nskipped %s: %s\n", o[i].bench->id, o[i].bench->skipped);
         else if (o[i].bench->note[0] != '\0')
             fprintf(f, "\nnote %s: %s\n", o[i].bench->id, o[i].bench->note);
@@ -270,11 +270,12 @@ static int write_json(const char *path, const struct outcome *o, int n,
         const struct bench *b = o[i].bench;
         fprintf(f, "%s\n    {\"id\": \"%s\", \"title\": ", i ? "," : "", b->id);
         json_string(f, b->title);
-        fprintf(f, ", \"unit\": \"%s\", \"status\": \"%s\"", b->unit, o[i].status);
-        if (strcmp(o[i].status, "error") == 0) {
+        static const char *result_names[] = {"ok", "error", "skipped"};
+        fprintf(f, ", \"unit\": \"%s\", \"status\": \"%s\"", b->unit, result_names[o[i].result]);
+        if (o[i].result == BENCH_ERROR) {
             fprintf(f, ", \"error\": ");
             json_string(f, o[i].error);
-        } else if (strcmp(o[i].status, "skipped") == 0) {
+        } else if (o[i].result == BENCH_SKIPPED) {
             fprintf(f, ", \"note\": ");
             json_string(f, b->skipped);
         } else {
@@ -382,7 +383,7 @@ int main(int argc, char **argv) {
         if (!selected(only, all_benches[i]->id))
             continue;
         run_bench(all_benches[i], &cfg, &outcomes[n]);
-        errors += strcmp(outcomes[n].status, "error") == 0;
+        errors += outcomes[n].result == BENCH_ERROR;
         n++;
     }
     printf("\n");

@@ -83,7 +83,7 @@ static int summarize(const struct zxc_run *run, const struct zxc_test_list *list
     size_t passed = 0;
     for (size_t i = 0; i < list->count; i++) {
         outcomes[list->tests[i].outcome]++;
-        passed += strcmp(list->tests[i].status, "pass") == 0;
+        passed += list->tests[i].result == ZXC_RESULT_PASS;
     }
     printf("\nzxconform: %s: %zu tests: %zu passed, %zu failed (%zu expected, %zu unexpected),"
            " %zu unexpected passes\n",
@@ -93,7 +93,7 @@ static int summarize(const struct zxc_run *run, const struct zxc_test_list *list
     for (size_t i = 0; i < list->count; i++) {
         const struct zxc_test *t = &list->tests[i];
         if (t->outcome == ZXC_UNEXPECTED_FAILURE)
-            printf("  FAIL  %s (%s): %s\n", t->name, t->status, t->message);
+            printf("  FAIL  %s (%s): %s\n", t->name, zxc_result_name(t->result), t->message);
         else if (t->outcome == ZXC_UNEXPECTED_PASS)
             printf("  XPASS %s: expected to fail (%s) but passed\n", t->name,
                    t->expectation->reason);

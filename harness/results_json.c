@@ -49,7 +49,7 @@ static void write_test(FILE *out, const struct zxc_test *t, bool last) {
         zxc_json_string(out, t->clauses[i]);
     }
     fputs("],\n", out);
-    json_field(out, in, "status", t->status, false);
+    json_field(out, in, "status", zxc_result_name(t->result), false);
     json_field(out, in, "expected_status", t->expectation ? "fail" : "pass", false);
     json_field(out, in, "expected_reason", t->expectation ? t->expectation->reason : "", false);
     json_field(out, in, "outcome", zxc_outcome_name(t->outcome), false);

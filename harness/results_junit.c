@@ -43,7 +43,7 @@ static void write_testcase(FILE *out, const struct zxc_run *run, const struct zx
     attribute(out, "name", t->name);
     attribute(out, "classname", classname);
     fprintf(out, " time=\"%.3f\"", t->duration_s);
-    bool failed_check = strcmp(t->status, "fail") == 0;
+    bool failed_check = t->result == ZXC_RESULT_FAIL;
     switch (t->outcome) {
     case ZXC_OK:
         fputs("/>\n", out);
@@ -52,14 +52,14 @@ static void write_testcase(FILE *out, const struct zxc_run *run, const struct zx
         fputs(">\n      <skipped", out);
         attribute(out, "message", t->expectation->reason);
         fputs(">", out);
-        xml_text(out, t->status);
+        xml_text(out, zxc_result_name(t->result));
         fputs(": ", out);
         xml_text(out, t->message);
         fputs("</skipped>\n", out);
         break;
     case ZXC_UNEXPECTED_FAILURE:
         fprintf(out, ">\n      <%s", failed_check ? "failure" : "error");
-        attribute(out, "type", t->status);
+        attribute(out, "type", zxc_result_name(t->result));
         attribute(out, "message", t->message);
         fputs(">", out);
         for (int i = 0; i < t->n_clauses; i++) {
@@ -100,7 +100,7 @@ bool zxc_results_write_junit(const char *path, const struct zxc_run *run,
         else if (t->outcome == ZXC_UNEXPECTED_PASS)
             failures++;
         else if (t->outcome == ZXC_UNEXPECTED_FAILURE)
-            *(strcmp(t->status, "fail") == 0 ? &failures : &errors) += 1;
+            *(t->result == ZXC_RESULT_FAIL ? &failures : &errors) += 1;
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", out);
     attribute(out, "name", "zxconform");

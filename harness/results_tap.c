@@ -29,7 +29,7 @@ bool zxc_results_write_tap(const char *path, const struct zxc_test_list *list) {
         fputc('\n', out);
         if (t->outcome == ZXC_UNEXPECTED_PASS)
             comment(out, "passed, but the expectations file says it fails");
-        else if (strcmp(t->status, "pass") != 0)
+        else if (t->result != ZXC_RESULT_PASS)
             comment(out, t->message);
     }
     if (fclose(out) != 0) {

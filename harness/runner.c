@@ -107,14 +107,23 @@ static void describe_end(int wait_status, char *out, size_t size) {
         snprintf(out, size, "ended with wait status %#x", wait_status);
 }
 
-static const char *status_of(enum zxc_verdict verdict) {
+static enum zxc_result result_of(enum zxc_verdict verdict) {
     switch (verdict) {
-    case ZXC_VERDICT_PASS: return "pass";
-    case ZXC_VERDICT_NOT_IMPLEMENTED: return "not_implemented";
-    case ZXC_VERDICT_NOT_TESTABLE: return "not_testable";
+    case ZXC_VERDICT_PASS: return ZXC_RESULT_PASS;
+    case ZXC_VERDICT_NOT_IMPLEMENTED: return ZXC_RESULT_NOT_IMPLEMENTED;
+    case ZXC_VERDICT_NOT_TESTABLE: return ZXC_RESULT_NOT_TESTABLE;
     case ZXC_VERDICT_FAIL: break;
     }
-    return "fail";
+    return ZXC_RESULT_FAIL;
+}
+
+const char *zxc_result_name(enum zxc_result result) {
+    static const char *names[] = {
+        [ZXC_RESULT_PASS] = "pass", [ZXC_RESULT_FAIL] = "fail", [ZXC_RESULT_CRASH] = "crash",
+        [ZXC_RESULT_TIMEOUT] = "timeout", [ZXC_RESULT_NOT_IMPLEMENTED] = "not_implemented",
+        [ZXC_RESULT_NOT_TESTABLE] = "not_testable",
+    };
+    return names[result];
 }
 
 /* A crash or timeout says nothing of the clause: add where the test's clause is. */
@@ -148,20 +157,20 @@ static void judge(struct zxc_test *t, const struct slot *s, int wait_status, boo
     bool clean_exit = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
     int n = 0;
     if (timed_out) {
-        t->status = "timeout";
+        t->result = ZXC_RESULT_TIMEOUT;
         n = asprintf(&text, "timeout: no result within %.0f s (%s)", s->limit_s, call);
     } else if (recorded && header.sender != s->pid) {
-        t->status = "crash";
+        t->result = ZXC_RESULT_CRASH;
         n = asprintf(&text, "the test's completion record came from another process than the "
                      "test's: the implementation forked and a child ran the rest of the test (%s)",
                      call);
     } else if (recorded && clean_exit) {
-        t->status = status_of((enum zxc_verdict)header.verdict);
+        t->result = result_of((enum zxc_verdict)header.verdict);
         t->message = strdup(message);
         return;
     } else {
         describe_end(wait_status, end, sizeof end);
-        t->status = "crash";
+        t->result = ZXC_RESULT_CRASH;
         n = recorded ? asprintf(&text, "%s%sthen the process %s (%s)", message,
                                 *message ? "; " : "the test's checks passed, ", end, call)
                      : asprintf(&text, "the process %s %s, before the test reached its end; "
@@ -184,7 +193,7 @@ static void reap(struct zxc_test_list *list, struct slot *s, bool timed_out) {
     struct zxc_test *t = &list->tests[s->index];
     t->duration_s = seconds_since(&s->started);
     judge(t, s, wait_status, timed_out);
-    bool passed = strcmp(t->status, "pass") == 0;
+    bool passed = t->result == ZXC_RESULT_PASS;
     if (t->expectation == NULL)
         t->outcome = passed ? ZXC_OK : ZXC_UNEXPECTED_FAILURE;
     else
@@ -215,9 +224,9 @@ static void print_result(const struct zxc_test_list *list, size_t index, bool qu
     const struct zxc_test *t = &list->tests[index];
     if (quiet && t->outcome == ZXC_OK) return;
     static const char *labels[] = {"PASS ", "XFAIL", "FAIL ", "XPASS"};
-    bool passed = strcmp(t->status, "pass") == 0;
+    bool passed = t->result == ZXC_RESULT_PASS;
     printf("[%4zu/%zu] %s %-16s %s (%.2f s)\n", index + 1, list->count, labels[t->outcome],
-           passed ? "" : t->status, t->name, t->duration_s);
+           passed ? "" : zxc_result_name(t->result), t->name, t->duration_s);
     if (!passed || *t->message) printf("           %s%s\n", passed ? "note: " : "", t->message);
     if (t->outcome == ZXC_UNEXPECTED_PASS)
         printf("           expected to fail: %s\n", t->expectation->reason);

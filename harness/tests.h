@@ -12,6 +12,17 @@
 
 enum zxc_outcome { ZXC_OK, ZXC_EXPECTED_FAILURE, ZXC_UNEXPECTED_FAILURE, ZXC_UNEXPECTED_PASS };
 
+/* How a test ended. zxc_result_name gives the word the results files use. */
+enum zxc_result {
+    ZXC_RESULT_PASS,
+    ZXC_RESULT_FAIL,            /* a check failed, naming its clause */
+    ZXC_RESULT_CRASH,           /* the test's process ended without a verdict */
+    ZXC_RESULT_TIMEOUT,
+    ZXC_RESULT_NOT_IMPLEMENTED,
+    ZXC_RESULT_NOT_TESTABLE,
+};
+const char *zxc_result_name(enum zxc_result result);
+
 struct zxc_test {
     const char *name;
     const char *clauses[ZXC_MAX_CLAUSES_PER_TEST]; /* the first is the primary clause */
@@ -20,7 +31,7 @@ struct zxc_test {
     const struct zxc_guest_test *guest;  /* a hand-written guest test */
     const struct zxc_expectation *expectation;
     /* Filled by the run. */
-    const char *status; /* pass, fail, crash, timeout, not_implemented, not_testable */
+    enum zxc_result result;
     char *message;
     double duration_s;
     enum zxc_outcome outcome;
