@@ -135,57 +135,57 @@ static void write_timer_register(struct zxr_vcpu *vcpu, uint32_t *reg, uint32_t 
     zxr_apic_timers_unlock();
 }
 
-zx_status_t zxr_apic_write_tsc_deadline(struct zxr_vcpu *vcpu, uint64_t tsc_deadline) {
+struct zxr_msr_outcome zxr_apic_write_tsc_deadline(struct zxr_vcpu *vcpu, uint64_t tsc_deadline) {
     zxr_apic_timers_lock();
     bool deadline_mode = LVT_TIMER_MODE(vcpu->apic.lvt_timer) == TIMER_TSC_DEADLINE;
     zxr_apic_timers_unlock();
     if (!deadline_mode)
-        return ZX_ERR_INVALID_ARGS; /* Zircon fails the VCPU; it is not a #GP */
+        return ZXR_MSR_FAILURE(ZX_ERR_INVALID_ARGS); /* Zircon fails the VCPU; not a #GP */
     uint64_t deadline_ns = 0, now_tsc = 0;
     if (tsc_deadline != 0) {
         /* The guest's TSC is KVM's (its offset and rate), not the host's: read it now. */
         if (!guest_tsc(vcpu, &now_tsc))
-            return ZX_ERR_INTERNAL;
+            return ZXR_MSR_FAILURE(ZX_ERR_INTERNAL);
         uint64_t ahead = tsc_deadline > now_tsc ? tsc_deadline - now_tsc : 0;
         deadline_ns = zxr_monotonic_ns() + tsc_ticks_to_ns(&vcpu->apic, ahead);
     }
     zxr_apic_timers_lock();
     zxr_apic_timer_set_locked(vcpu, deadline_ns);
     zxr_apic_timers_unlock();
-    return ZX_ERR_NEXT;
+    return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
 }
 
-zx_status_t zxr_apic_read(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t *value) {
+struct zxr_msr_outcome zxr_apic_read(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t *value) {
     switch (msr) {
     case REG_ID:
         *value = apic_id(vcpu);
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_VERSION:
         *value = APIC_VERSION;
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_SVR:
         *value = SVR_RESET;
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_TPR:
     case REG_LDR:
     case REG_ISR_FIRST ... REG_IRR_LAST:
     case REG_ESR:
     case REG_LVT_MONITOR:
         *value = 0;
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_LVT_LINT0:
     case REG_LVT_LINT1:
     case REG_LVT_THERMAL:
     case REG_LVT_CMCI:
         *value = LVT_MASKED;
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_LVT_TIMER:
         zxr_apic_timers_lock();
         *value = vcpu->apic.lvt_timer;
         zxr_apic_timers_unlock();
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     default: /* write-only and unimplemented registers, the current count among them */
-        return ZX_ERR_IO;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_GP);
     }
 }
 
@@ -204,10 +204,10 @@ static uint64_t ipi_mask(uint32_t shorthand, uint32_t destination, uint32_t self
     }
 }
 
-static zx_status_t write_icr(struct zxr_vcpu *vcpu, uint64_t value, zx_port_packet_t *packet) {
+static struct zxr_msr_outcome write_icr(struct zxr_vcpu *vcpu, uint64_t value, zx_port_packet_t *packet) {
     uint32_t low = (uint32_t)value, destination = (uint32_t)(value >> 32);
     if (low & ICR_LOGICAL)
-        return ZX_ERR_NOT_SUPPORTED;
+        return ZXR_MSR_FAILURE(ZX_ERR_NOT_SUPPORTED);
     switch (ICR_DELIVERY(low)) {
     case DELIVERY_FIXED:
         *packet = (zx_port_packet_t){
@@ -218,9 +218,9 @@ static zx_status_t write_icr(struct zxr_vcpu *vcpu, uint64_t value, zx_port_pack
                               .vector = (uint8_t)ICR_VECTOR(low)},
             },
         };
-        return ZX_OK;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_PACKET);
     case DELIVERY_INIT:
-        return ZX_ERR_NEXT; /* only STARTUP starts a VCPU */
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE); /* only STARTUP starts a VCPU */
     case DELIVERY_STARTUP:
         *packet = (zx_port_packet_t){
             .type = ZX_PKT_TYPE_GUEST_VCPU,
@@ -229,20 +229,20 @@ static zx_status_t write_icr(struct zxr_vcpu *vcpu, uint64_t value, zx_port_pack
                 .startup = {.id = destination, .entry = (uint64_t)ICR_VECTOR(low) << 12},
             },
         };
-        return ZX_OK;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_PACKET);
     default: /* SMI, NMI, lowest priority, ... */
-        return ZX_ERR_NOT_SUPPORTED;
+        return ZXR_MSR_FAILURE(ZX_ERR_NOT_SUPPORTED);
     }
 }
 
-zx_status_t zxr_apic_write(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t value,
-                           zx_port_packet_t *packet) {
+struct zxr_msr_outcome zxr_apic_write(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t value,
+                                      zx_port_packet_t *packet) {
     uint32_t eax = (uint32_t)value, edx = (uint32_t)(value >> 32);
     switch (msr) {
     case REG_EOI:
     case REG_ESR:
         if (eax != 0)
-            return ZX_ERR_IO; /* EOI does nothing: there is no ISR to clear */
+            return ZXR_MSR_OUTCOME(ZXR_MSR_GP); /* EOI does nothing: there is no ISR to clear */
         __attribute__((fallthrough));
     case REG_TPR:
     case REG_SVR:
@@ -252,24 +252,24 @@ zx_status_t zxr_apic_write(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t value,
     case REG_LVT_LINT1:
     case REG_LVT_THERMAL:
     case REG_LVT_CMCI:
-        return edx != 0 ? ZX_ERR_INVALID_ARGS : ZX_ERR_NEXT;
+        return edx != 0 ? ZXR_MSR_FAILURE(ZX_ERR_INVALID_ARGS) : ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_LVT_TIMER:
         if (LVT_TIMER_MODE(eax) == TIMER_RESERVED)
-            return ZX_ERR_INVALID_ARGS;
+            return ZXR_MSR_FAILURE(ZX_ERR_INVALID_ARGS);
         write_timer_register(vcpu, &vcpu->apic.lvt_timer, eax);
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_INITIAL_COUNT:
         write_timer_register(vcpu, &vcpu->apic.initial_count, eax);
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_DCR:
         write_timer_register(vcpu, &vcpu->apic.divide_config, eax);
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_SELF_IPI:
         zxr_vcpu_raise(vcpu, eax & 0xffu);
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     case REG_ICR:
         return write_icr(vcpu, value, packet);
     default: /* read-only and unimplemented registers */
-        return ZX_ERR_IO;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_GP);
     }
 }

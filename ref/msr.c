@@ -137,49 +137,53 @@ static bool is_x2apic(uint32_t msr) {
     return msr >= ZXR_X2APIC_MSR_FIRST && msr <= ZXR_X2APIC_MSR_LAST;
 }
 
-static zx_status_t read_msr(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t *value) {
+static struct zxr_msr_outcome read_msr(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t *value) {
     if (msr == ZXR_MSR_APIC_BASE) {
         *value = zxr_apic_base(vcpu);
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     }
     if (msr == MSR_MISC_ENABLE) {
         /* Zircon gave the host's fast-string bit; user space cannot read the host's MSR, and
          * every x86-64 host has fast strings on. */
         *value = MISC_ENABLE_FAST_STRINGS;
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     }
     if (reads_as_zero(msr)) {
         *value = 0;
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     }
     if (is_x2apic(msr))
         return zxr_apic_read(vcpu, msr, value);
-    return ZX_ERR_IO; /* everything else, TSC_DEADLINE included: #GP */
+    return ZXR_MSR_OUTCOME(ZXR_MSR_GP); /* everything else, TSC_DEADLINE included */
 }
 
-static zx_status_t write_msr(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t value,
+static struct zxr_msr_outcome write_msr(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t value,
                              zx_port_packet_t *packet) {
     if (msr == ZXR_MSR_APIC_BASE) /* x2APIC can be neither moved nor turned off */
         return (value | ZXR_APIC_BASE_BSP) == (zxr_apic_base(vcpu) | ZXR_APIC_BASE_BSP)
-                   ? ZX_ERR_NEXT
-                   : ZX_ERR_INVALID_ARGS;
+                   ? ZXR_MSR_OUTCOME(ZXR_MSR_DONE)
+                   : ZXR_MSR_FAILURE(ZX_ERR_INVALID_ARGS);
     if (msr == ZXR_MSR_TSC_DEADLINE)
         return zxr_apic_write_tsc_deadline(vcpu, value);
     if (write_ignored(msr))
-        return ZX_ERR_NEXT;
+        return ZXR_MSR_OUTCOME(ZXR_MSR_DONE);
     if (is_x2apic(msr))
         return zxr_apic_write(vcpu, msr, value, packet);
-    return ZX_ERR_IO;
+    return ZXR_MSR_OUTCOME(ZXR_MSR_GP);
 }
 
 zx_status_t zxr_msr_exit(struct zxr_vcpu *vcpu, zx_port_packet_t *packet) {
     struct kvm_run *run = vcpu->run;
     uint64_t value = 0;
-    zx_status_t status = run->exit_reason == KVM_EXIT_X86_RDMSR
-                             ? read_msr(vcpu, run->msr.index, &value)
-                             : write_msr(vcpu, run->msr.index, run->msr.data, packet);
-    run->msr.error = status == ZX_ERR_IO; /* KVM injects the #GP at the next entry */
+    struct zxr_msr_outcome outcome = run->exit_reason == KVM_EXIT_X86_RDMSR
+                                         ? read_msr(vcpu, run->msr.index, &value)
+                                         : write_msr(vcpu, run->msr.index, run->msr.data, packet);
+    run->msr.error = outcome.result == ZXR_MSR_GP; /* KVM injects the #GP at the next entry */
     if (run->exit_reason == KVM_EXIT_X86_RDMSR)
         run->msr.data = value;
-    return status == ZX_ERR_IO ? ZX_ERR_NEXT : status;
+    switch (outcome.result) {
+    case ZXR_MSR_PACKET: return ZX_ERR_NEXT;
+    case ZXR_MSR_FAILED: return outcome.failure;
+    default: return ZX_OK;
+    }
 }

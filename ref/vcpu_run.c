@@ -134,9 +134,9 @@ static zx_status_t handle_io(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         memcpy(&value, data, sizeof(value));
         value &= (uint32_t)((1ull << (8 * run->io.size)) - 1);
         memcpy(packet->guest_io.data, &value, sizeof(value));
-        return ZX_OK;
+        return ZX_ERR_NEXT;
     }
-    return complete_with(v, ZX_OK);
+    return complete_with(v, ZX_ERR_NEXT);
 }
 
 static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
@@ -157,8 +157,7 @@ static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
             .guest_bell = {.addr = addr},
         };
         /* Asynchronous: the guest goes on unless the port has no handles left. */
-        zx_status_t status = zxr_port_queue_from_pool(trap->port, trap->pool, &bell);
-        return status == ZX_OK ? ZX_ERR_NEXT : status;
+        return zxr_port_queue_from_pool(trap->port, trap->pool, &bell);
     }
     *packet = (zx_port_packet_t){
         .key = trap->key,
@@ -166,7 +165,7 @@ static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         .guest_mem = {.addr = addr},
     };
     zxr_decode_mem_instruction(v, write, addr, &packet->guest_mem); /* before completing */
-    return write ? ZX_OK : complete_with(v, ZX_OK);
+    return write ? ZX_ERR_NEXT : complete_with(v, ZX_ERR_NEXT);
 }
 
 /* An MSR that Zircon emulated (msr.c). KVM completes the access at the next entry; a VCPU
@@ -176,20 +175,21 @@ static zx_status_t handle_mmio(struct zxr_vcpu *v, zx_port_packet_t *packet) {
  * Once the #GP is queued they say no, and a pending vector waits for the window after it. */
 static zx_status_t handle_msr(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     zx_status_t status = zxr_msr_exit(v, packet);
-    if (status == ZX_ERR_NEXT && v->run->msr.error)
-        return complete_with(v, ZX_ERR_NEXT);
+    if (status == ZX_OK && v->run->msr.error)
+        return complete_with(v, ZX_OK);
     return status == ZX_OK || status == ZX_ERR_NEXT ? status : complete_with(v, status);
 }
 
-/* Returns ZX_ERR_NEXT to keep running, anything else to return from resume. */
+/* As in Zircon's VCPU loop: ZX_OK to keep running, ZX_ERR_NEXT when *packet is ready for user
+ * space, anything else to fail the resume with. */
 static zx_status_t handle_exit(struct zxr_vcpu *v, zx_port_packet_t *packet) {
     switch (v->run->exit_reason) {
     case KVM_EXIT_HLT:
         v->halted = true;
-        return ZX_ERR_NEXT;
+        return ZX_OK;
     case KVM_EXIT_IRQ_WINDOW_OPEN:
     case KVM_EXIT_INTR:
-        return ZX_ERR_NEXT;
+        return ZX_OK;
     case KVM_EXIT_IO:
         return handle_io(v, packet);
     case KVM_EXIT_MMIO:
@@ -308,7 +308,7 @@ zx_status_t zxr_vcpu_run(struct zxr_vcpu *v, zx_port_packet_t *packet) {
         }
         v->exit_pending = false;
         zx_status_t status = handle_exit(v, packet);
-        if (status != ZX_ERR_NEXT)
-            return status;
+        if (status != ZX_OK)
+            return status == ZX_ERR_NEXT ? ZX_OK : status;
     }
 }

@@ -216,9 +216,22 @@ void zxr_vcpu_raise(struct zxr_vcpu *vcpu, unsigned vector);
 /* ---- msr.c: the MSRs Zircon's kernel emulated, reached through KVM's user-space MSR exits. ---- */
 /* Routes the guest's MSR accesses that Zircon did not pass through to user space. */
 zx_status_t zxr_msr_setup_vm(int vm_fd);
-/* The exit in vcpu->run (KVM_EXIT_X86_RDMSR or _WRMSR). ZX_ERR_NEXT: handled, the guest goes
- * on (a #GP if msr.error was set); ZX_OK: *packet holds a packet for user space; anything
- * else: the VCPU fails with that status. */
+/* How an emulated MSR access (an x2APIC register among them) ends. */
+enum zxr_msr_result {
+    ZXR_MSR_DONE,   /* the guest goes on (with the value read) */
+    ZXR_MSR_GP,     /* refused: the guest takes a #GP, as on hardware */
+    ZXR_MSR_PACKET, /* *packet holds a packet for user space (an ICR write) */
+    ZXR_MSR_FAILED, /* the VCPU fails, as in Zircon: resume returns `failure` */
+};
+struct zxr_msr_outcome {
+    enum zxr_msr_result result;
+    zx_status_t failure;
+};
+#define ZXR_MSR_OUTCOME(result) ((struct zxr_msr_outcome){(result), ZX_OK})
+#define ZXR_MSR_FAILURE(status) ((struct zxr_msr_outcome){ZXR_MSR_FAILED, (status)})
+/* The exit in vcpu->run (KVM_EXIT_X86_RDMSR or _WRMSR), in the run loop's terms (Zircon's):
+ * ZX_OK, the guest goes on (with a #GP if msr.error is set); ZX_ERR_NEXT, *packet holds a
+ * packet for user space; anything else, the VCPU fails with that status. */
 zx_status_t zxr_msr_exit(struct zxr_vcpu *vcpu, zx_port_packet_t *packet);
 
 /* ---- apic.c: the x2APIC registers (MSRs 0x800-0x83f), the ICR and the timer registers. ---- */
@@ -231,12 +244,11 @@ zx_status_t zxr_msr_exit(struct zxr_vcpu *vcpu, zx_port_packet_t *packet);
 uint64_t zxr_apic_base(const struct zxr_vcpu *vcpu);
 /* Per VCPU: APIC_BASE in KVM (CPUID's APIC bit follows it) and the TSC rate. */
 zx_status_t zxr_apic_init(struct zxr_vcpu *vcpu);
-/* Register access: ZX_ERR_NEXT with *value (read), ZX_ERR_NEXT (write done), ZX_ERR_IO for a
- * #GP, ZX_OK with a packet (ICR), or the status the VCPU fails with. */
-zx_status_t zxr_apic_read(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t *value);
-zx_status_t zxr_apic_write(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t value,
-                           zx_port_packet_t *packet);
-zx_status_t zxr_apic_write_tsc_deadline(struct zxr_vcpu *vcpu, uint64_t tsc_deadline);
+/* Register access: DONE (with *value for a read), GP, PACKET (ICR), or FAILED. */
+struct zxr_msr_outcome zxr_apic_read(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t *value);
+struct zxr_msr_outcome zxr_apic_write(struct zxr_vcpu *vcpu, uint32_t msr, uint64_t value,
+                                      zx_port_packet_t *packet);
+struct zxr_msr_outcome zxr_apic_write_tsc_deadline(struct zxr_vcpu *vcpu, uint64_t tsc_deadline);
 /* Called by the timer thread, timer lock held, when vcpu's deadline has passed. */
 void zxr_apic_timer_expired_locked(struct zxr_vcpu *vcpu);
 
