@@ -26,7 +26,8 @@ help:
 	@echo "zxconform targets:"
 	@echo "  make conformance [IMPL=path.so] [FILTER=...] [JOBS=N]  run the conformance suite (default IMPL: the reference)"
 	@echo "  make soak [N=20] [IMPL=path.so] [FILTER=...]          the suite N times: which tests ever gave an unexpected result"
-	@echo "  make fuzz [FUZZ_SECONDS=1800] [IMPL=path.so]          the API and guest-code fuzzers (fuzz/README.md)"
+	@echo "  make fuzz [FUZZ_SECONDS=1800] [IMPL=path.so]          the API, guest-code and device fuzzers (fuzz/README.md)"
+	@echo "  make vmm-check | vmm-soak N=100 [CPUS=2] [KERNEL=bzimage|vmlinux] [CMDLINE=quiet]   boot Linux on zxvmm: once, or counted"
 	@echo "  make check                                            every test of the project"
 	@echo "  make lint [PAGES=\"path...\"] | regen [KEEP_GOING=1] | accept-covers | mutants | compare | bench | clean"
 

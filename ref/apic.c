@@ -5,6 +5,8 @@
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
 
+#include <x86intrin.h>
+
 #include "zxr.h"
 
 #define APIC_PHYS_BASE 0xfee00000ull
@@ -72,7 +74,23 @@ static int set_msr(int fd, uint32_t index, uint64_t value) {
     return ioctl(fd, KVM_SET_MSRS, &msrs) == 1 ? 0 : -1;
 }
 
+/* The guest's TSC now. Where the CPU cannot scale TSCs, the guest's TSC is the host's plus the
+ * offset KVM programmed, exactly, and that is what is used. KVM's own IA32_TSC (KVM_GET_MSRS)
+ * applies its scaling ratio, which Linux 6.1 leaves 0 when, at VCPU creation, the rate it chose
+ * differs from the host's by more than 250 ppm and the CPU cannot scale (a kernel that refined its
+ * TSC calibration after KVM loaded): the MSR then reads 0 while the guest's TSC runs on, and every
+ * deadline became the guest's whole TSC ahead (ref/README.md, "Timer deadlines"). With scaling,
+ * the ratio is set and the MSR is right. */
 static bool guest_tsc(const struct zxr_vcpu *vcpu, uint64_t *tsc) {
+    if (!vcpu->apic.tsc_scaling) {
+        uint64_t offset;
+        struct kvm_device_attr attr = {
+            .group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET, .addr = (uintptr_t)&offset};
+        if (ioctl(vcpu->fd, KVM_GET_DEVICE_ATTR, &attr) == 0) {
+            *tsc = __rdtsc() + offset;
+            return true;
+        }
+    }
     struct {
         struct kvm_msrs header;
         struct kvm_msr_entry entry;
@@ -88,6 +106,7 @@ zx_status_t zxr_apic_init(struct zxr_vcpu *vcpu) {
     if (khz <= 0 || set_msr(vcpu->fd, ZXR_MSR_APIC_BASE, zxr_apic_base(vcpu)) != 0)
         return ZX_ERR_INTERNAL;
     vcpu->apic.tsc_khz = (uint32_t)khz;
+    vcpu->apic.tsc_scaling = ioctl(vcpu->guest->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_CONTROL) > 0;
     vcpu->apic.lvt_timer = LVT_MASKED;
     return ZX_OK;
 }

@@ -168,6 +168,7 @@ struct zxr_io_site {
 struct zxr_apic {
     uint32_t lvt_timer, initial_count, divide_config;
     uint32_t tsc_khz;            /* the guest TSC's rate: the APIC timer counts at it */
+    bool tsc_scaling;            /* the CPU scales TSCs (KVM_CAP_TSC_CONTROL) */
     uint64_t deadline_ns;        /* CLOCK_MONOTONIC; 0: not armed */
     struct zxr_vcpu *next_armed; /* the timer thread's list */
 };
