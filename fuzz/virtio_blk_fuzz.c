@@ -9,25 +9,11 @@
 
 #include <stdlib.h>
 
-#include "fake_machine.h"
+#include "virtio_blk_driver.h"
 
 #define DISK_SECTORS 16u
 
 static off_t disk_size;
-
-/* What a driver sets up first, so that most inputs reach the request path: queue 0 of 16 at
- * fixed rings, MSI-X off, FEATURES_OK and DRIVER_OK. */
-static void driver_start(void) {
-    reset();
-    common_write(&fake_machine, 0x16, 2, 0);
-    common_write(&fake_machine, 0x18, 2, 16);
-    common_write(&fake_machine, 0x20, 4, 0x1000);
-    common_write(&fake_machine, 0x28, 4, 0x2000);
-    common_write(&fake_machine, 0x30, 4, 0x3000);
-    common_write(&fake_machine, 0x1c, 2, 1);
-    blk.driver_features = FEATURE_VERSION_1;
-    common_write(&fake_machine, 0x14, 1, STATUS_FEATURES_OK | STATUS_DRIVER_OK);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;

@@ -54,7 +54,8 @@ soak: $(HARNESS_BIN) $(IMPL)
 HARNESS_MUTANT_SRCS := $(wildcard harness/mutants/*.c)
 HARNESS_MUTANTS     := $(HARNESS_MUTANT_SRCS:harness/mutants/%.c=$(BUILD)/harness/mutants/%.so)
 
-$(BUILD)/harness/mutants/%.so: harness/mutants/%.c harness/mutants/mutant.h $(IMPL)
+# A mutant or variant (below): the reference with one call overridden, linked against it.
+$(BUILD)/harness/%.so: harness/%.c harness/mutants/mutant.h $(IMPL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -fPIC -shared -o $@ $< -L$(BUILD)/ref -Wl,--no-as-needed -lzxref \
 	    -Wl,-rpath,'$$ORIGIN/../../ref' -ldl
@@ -63,11 +64,6 @@ $(BUILD)/harness/mutants/%.so: harness/mutants/%.c harness/mutants/mutant.h $(IM
 # (harness/variants/*.c); each must pass, or the suite gives a false red.
 HARNESS_VARIANT_SRCS := $(wildcard harness/variants/*.c)
 HARNESS_VARIANTS     := $(HARNESS_VARIANT_SRCS:harness/variants/%.c=$(BUILD)/harness/variants/%.so)
-
-$(BUILD)/harness/variants/%.so: harness/variants/%.c harness/mutants/mutant.h $(IMPL)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -fPIC -shared -o $@ $< -L$(BUILD)/ref -Wl,--no-as-needed -lzxref \
-	    -Wl,-rpath,'$$ORIGIN/../../ref' -ldl
 
 mutants: $(HARNESS_BIN) $(HARNESS_MUTANTS) $(HARNESS_VARIANTS)
 	@mkdir -p $(BUILD)/harness/mutant-results

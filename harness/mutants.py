@@ -24,6 +24,11 @@ JOBS = "2"
 TIMEOUT_MULTIPLIER = "0.5"
 
 
+def filters_of(source):
+    """The tests a mutant's or variant's source names on its `filter:` line."""
+    return FILTER.search(source.read_text()).group(1).split()
+
+
 def run(zxconform, impl, name, results, filters):
     args = [zxconform, "--impl", impl, "--name", name, "--results", results,
             "--expect", "/dev/null", "--jobs", JOBS]
@@ -45,8 +50,7 @@ def main(zxconform, reference, mutant_dir, variant_dir, results):
     passing = {name for name, t in reference_tests.items() if t["status"] == "pass"}
     missed = []
     for source in sources:
-        name = source.stem
-        filters = FILTER.search(source.read_text()).group(1).split()
+        name, filters = source.stem, filters_of(source)
         started = time.monotonic()
         tests = run(zxconform, f"{mutant_dir}/{name}.so", f"mutant-{name}", results, filters)
         # A missing symbol would be a vacuous catch: only real failures count.
@@ -71,8 +75,7 @@ def check_variants(zxconform, variant_dir, results, passing):
     sources = sorted(pathlib.Path("harness/variants").glob("*.c"))
     failed = 0
     for source in sources:
-        name = source.stem
-        filters = FILTER.search(source.read_text()).group(1).split()
+        name, filters = source.stem, filters_of(source)
         tests = run(zxconform, f"{variant_dir}/{name}.so", f"variant-{name}", results, filters)
         reds = [t for n, t in tests.items() if n in passing and t["status"] != "pass"]
         if reds:

@@ -257,14 +257,11 @@ void zxc_run_row(const struct zxc_row *row) {
         return;
     }
     case ZXC_FAULT_KIND_OFFSET: {
-        uint64_t args[8];
-        memcpy(args, b.args, sizeof args);
-        args[row->other_arg] = row->other_value;
-        args[row->arg] = row->value;
+        b.args[row->other_arg] = row->other_value; /* this row's baseline: the other value */
         char values[256];
         snprintf(values, sizeof values, "= %#llx (%s)", (unsigned long long)row->value,
                  row->value_text);
-        check_status(row, values, invoke(row, fn, args));
+        call_with(row, fn, &b, row->value, values);
         return;
     }
     case ZXC_FAULT_NO_MEMORY:

@@ -8,11 +8,8 @@
 
 #include <stdlib.h>
 
-#include "fake_machine.h"
+#include "virtio_blk_driver.h"
 
-#define DESC_GPA 0x1000u
-#define AVAIL_GPA 0x2000u
-#define USED_GPA 0x3000u
 #define HEADER_GPA 0x4000u
 #define DATA_GPA 0x5000u
 #define STATUS_GPA 0x6000u
@@ -44,16 +41,9 @@ static void put_descriptor(unsigned index, uint64_t addr, uint32_t len, uint16_t
     memcpy(fake_ram + DESC_GPA + 16 * index, &d, sizeof d);
 }
 
-static void driver_start(void) {
-    reset();
-    common_write(&fake_machine, 0x16, 2, 0);                 /* queue_select 0 */
-    common_write(&fake_machine, 0x18, 2, 16);                /* queue_size */
-    common_write(&fake_machine, 0x20, 4, DESC_GPA);
-    common_write(&fake_machine, 0x28, 4, AVAIL_GPA);
-    common_write(&fake_machine, 0x30, 4, USED_GPA);
-    common_write(&fake_machine, 0x1c, 2, 1);                 /* queue_enable */
-    blk.driver_features = FEATURE_VERSION_1;
-    common_write(&fake_machine, 0x14, 1, STATUS_FEATURES_OK | STATUS_DRIVER_OK);
+/* A driver that has just started, with empty rings. */
+static void driver_restart(void) {
+    driver_start();
     avail_index = 0;
     memset(fake_ram + AVAIL_GPA, 0, 0x1000);
     memset(fake_ram + USED_GPA, 0, 0x1000);
@@ -105,7 +95,7 @@ int main(void) {
     const long long size = disk_size();
     printf("virtio-blk-test: a %lld-byte disk, %u KiB of guest memory\n", size, FAKE_RAM_SIZE / 1024);
 
-    driver_start();
+    driver_restart();
     memset(fake_ram + DATA_GPA, 0x5a, SECTOR_SIZE);
     check("a write inside the disk is served (status OK)", RESULT_OK,
           (request(REQUEST_OUT, DISK_SECTORS - 1, DATA_GPA, SECTOR_SIZE), fake_ram[STATUS_GPA]));
